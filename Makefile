@@ -1,0 +1,14 @@
+# Two entry points; both do all set-up first (see scripts/setup.sh).
+.PHONY: setup run test bench
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	python3 app.py
+
+test: setup
+	python3 -m pytest -q
+
+bench: setup
+	python3 bench/run.py

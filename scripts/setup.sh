@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: system Chromium (browser tests, image export)
+# and the pinned Python packages. Safe to run again; it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core poppler-utils >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -r requirements.txt
