@@ -535,3 +535,362 @@ def _typed_arrangements(frame: pd.DataFrame) -> pd.DataFrame:
         members_complete=frame["members_complete"].map(BOOLEANS).astype(bool),
         source=[source_text(table, row) for table, row in zip(frame["source_table"], frame["source_row"])],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Users' own spreadsheets ("bring your own data", issue 5)
+# ---------------------------------------------------------------------------------------
+
+_Rows = list[tuple[int, list[str]]]
+
+
+def read_user_file(
+    content: bytes, filename: str, registry: Registry, base: CooperationModel | None = None
+) -> CooperationModel:
+    """A secretariat's spreadsheet as a model of its own, or DataError with every problem.
+
+    CSV (`,` or `;`; UTF-8 with or without BOM, or Windows-1252) or XLSX (first sheet).
+    Vocabulary (services, sectors), regions and boundaries come from `base` (the built-in
+    model; loaded once via load_builtin_cached when not given), so no geometry is re-read.
+    Pure: it writes nothing, and raises nothing but DataError.
+    """
+    label = Path(str(filename or "opplastet fil")).name
+    try:
+        rows = _user_rows(content, label)
+        if base is None:
+            base = load_builtin_cached()
+        return _user_model(rows, label, registry, base)
+    except DataError:
+        raise
+    except Exception as error:  # last line of defence: a user's file must never show a traceback
+        raise DataError([Problem(label, None, None, None, f"filen kunne ikke leses ({type(error).__name__})")]) from error
+
+
+def _user_rows(content: bytes, label: str) -> _Rows:
+    """(Excel row number, cells) for the header and each non-blank row, within the limits."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        size = len(content) / (1024 * 1024)
+        raise DataError([Problem(label, None, None, None, f"filen er {size:.1f} MB; grensen er 5 MB")])
+    if not content.strip():
+        raise DataError([Problem(label, None, None, None, "filen er tom")])
+    suffix = Path(label).suffix.casefold()
+    if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(content, label)
+    elif suffix == ".xls" or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError([Problem(label, None, None, None, "gammelt Excel-format (.xls) støttes ikke; lagre som .xlsx eller CSV")])
+    elif suffix in ("", ".csv", ".txt"):
+        rows = _csv_rows(content, label)
+    else:
+        raise DataError([Problem(label, None, None, suffix, f"filtypen «{suffix}» støttes ikke; bruk .xlsx eller .csv")])
+    if not rows:
+        raise DataError([Problem(label, None, None, None, "filen er tom")])
+    return rows
+
+
+def _decode(content: bytes, label: str) -> str:
+    """Text of a CSV: BOMs honoured; plain bytes are UTF-8 if they decode, else Windows-1252."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            [Problem(label, None, None, None, "ukjent tegnkoding; lagre filen som UTF-8 eller Windows-1252 (Excel: «CSV (semikolondelt)»)")]
+        ) from error
+
+
+def _csv_rows(content: bytes, label: str) -> _Rows:
+    text = _decode(content, label)
+    lines = text.splitlines()
+    if lines and lines[0].strip().casefold().startswith("sep="):
+        # Excel's own hint line ("sep=;"): honour it, it is not the header.
+        delimiter = lines[0].strip()[4:5] or ";"
+        first_row = 2
+        text = "\n".join(lines[1:])
+    else:
+        header_line = next((line for line in lines if line.strip()), "")
+        delimiter = max((";", ",", "\t"), key=header_line.count)
+        first_row = 1
+    rows: _Rows = []
+    try:
+        for offset, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            _append_row(rows, first_row + offset, [cell.strip() for cell in cells], label)
+    except csv.Error as error:
+        raise DataError([Problem(label, None, None, None, f"CSV-filen kan ikke leses ({error})")]) from error
+    return rows
+
+
+def _xlsx_rows(content: bytes, label: str) -> _Rows:
+    from openpyxl import load_workbook  # imported here: only uploads need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError and its own types alike
+        raise DataError([Problem(label, None, None, None, "filen kan ikke leses som Excel-fil (.xlsx)")]) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows: _Rows = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _append_row(rows, number, [_cell_text(cell) for cell in cells], label)
+        return rows
+    finally:
+        workbook.close()
+
+
+def _append_row(rows: _Rows, number: int, cells: list[str], label: str) -> None:
+    """Keep non-blank rows; refuse once the data rows pass the limit (the header is not counted)."""
+    if not any(cells):
+        return
+    if len(rows) > MAX_UPLOAD_ROWS:
+        raise DataError([Problem(label, None, None, None, f"filen har mer enn {MAX_UPLOAD_ROWS} rader; del den opp")])
+    rows.append((number, cells))
+
+
+def _cell_text(cell: object) -> str:
+    """An Excel cell as the text a person sees (2015, not 2015.0)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "sann" if cell else "usann"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _user_header(header: tuple[int, list[str]], label: str, problems: _Problems) -> dict[str, int]:
+    """Column name -> position; reports missing required, repeated and misspelt columns."""
+    number, cells = header
+    positions: dict[str, int] = {}
+    expected = ", ".join(USER_COLUMNS)
+    choices = {column: column for column in USER_COLUMNS}
+    for position, cell in enumerate(cells):
+        key = normalize_name(cell)
+        column = key if key in USER_COLUMNS else USER_COLUMN_SYNONYMS.get(key)
+        if column is None:
+            if not key:
+                continue
+            suggestion = closest_names(key, choices, 1)
+            if suggestion:
+                problems.add(label, number, cell, cell, f"ukjent kolonne «{cell}». Forventede kolonner: {expected}", suggestion[0])
+            continue
+        if column in positions:
+            problems.add(label, number, cell, cell, f"kolonnen «{column}» finnes to ganger")
+            continue
+        positions[column] = position
+    for column in USER_REQUIRED:
+        if column not in positions:
+            problems.add(label, number, None, column, f"mangler kolonnen «{column}». Forventede kolonner: {expected}")
+    return positions
+
+
+class _Vocabulary:
+    """Case- and space-insensitive look-up of ids and labels (services, sectors, legal forms)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], synonyms: dict[str, str] | None = None) -> None:
+        self.by_key: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        for value, text in pairs:
+            for word in (value, text):
+                self.by_key.setdefault(normalize_name(word), value)
+            self.display[normalize_name(text)] = text
+            self.display.setdefault(normalize_name(value), text)
+        for word, value in (synonyms or {}).items():
+            self.by_key.setdefault(normalize_name(word), value)
+
+    def find(self, word: str) -> str | None:
+        return self.by_key.get(normalize_name(word))
+
+    def closest(self, word: str) -> str | None:
+        found = closest_names(word, self.display, 1)
+        return found[0] if found else None
+
+
+def _resolve_names(
+    cell: str, row: int, column: str, label: str, registry: Registry, problems: _Problems
+) -> tuple[str, ...] | None:
+    """Kommunenummer for a list of names; None (with problems) if any name fails or repeats."""
+    resolved: list[str] = []
+    ok = True
+    for name in (item.strip() for item in USER_LIST_SPLIT.split(cell)):
+        if not name:
+            continue
+        try:
+            knr = registry.resolve(name)
+        except MunicipalityNameError as error:
+            problems.municipality(label, row, column, error)
+            ok = False
+            continue
+        if knr in resolved:
+            problems.add(label, row, column, name, f"{registry.name_of(knr)} står to ganger")
+            ok = False
+            continue
+        resolved.append(knr)
+    return tuple(resolved) if ok else None
+
+
+def _user_services(cell: str, row: int, label: str, vocabulary: _Vocabulary, problems: _Problems) -> tuple[str, ...]:
+    """Service ids: the whole cell if it is one label (labels may hold commas), else a list."""
+    whole = vocabulary.find(cell)
+    if whole is not None:
+        return (whole,)
+    found: list[str] = []
+    for word in (item.strip() for item in USER_LIST_SPLIT.split(cell)):
+        if not word:
+            continue
+        service = vocabulary.find(word)
+        if service is None:
+            problems.add(label, row, "tjeneste", word, f"ukjent tjeneste «{word}»", vocabulary.closest(word))
+        elif service not in found:
+            found.append(service)
+    return tuple(found)
+
+
+def _user_year(cell: str, row: int, label: str, problems: _Problems) -> str:
+    if not cell:
+        return ""
+    if _is_year_or_range(cell):
+        return re.sub(r"\s*[-–]\s*", "–", cell)
+    problems.add(label, row, "etablert", cell, f"«{cell}» er ikke et årstall (skriv for eksempel 2015)")
+    return ""
+
+
+def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationModel) -> CooperationModel:
+    problems = _Problems()
+    positions = _user_header(rows[0], label, problems)
+    data_rows = rows[1:]
+    if not data_rows:
+        problems.add(label, None, None, None, "filen er tom: den har ingen rader under overskriftene")
+    services = _Vocabulary(zip(base.services["id"], base.services["label"]))
+    sectors = _Vocabulary(zip(base.sectors["id"], base.sectors["label"]))
+    legal_forms = _Vocabulary(
+        ((form, LEGAL_FORM_LABELS.get(form, form)) for form in USER_LEGAL_FORMS), LEGAL_FORM_SYNONYMS
+    )
+    header_width = len(rows[0][1])
+
+    def cell(cells: list[str], column: str) -> str:
+        position = positions.get(column)
+        return cells[position].strip() if position is not None and position < len(cells) else ""
+
+    records = []
+    memberships = []
+    seen_names: dict[str, int] = {}
+    for number, cells in data_rows:
+        if any(value for value in cells[header_width:]):
+            problems.add(label, number, None, None, "raden har verdier i en kolonne uten overskrift")
+        name = cell(cells, "navn")
+        key = normalize_name(name)
+        if "navn" not in positions:
+            pass  # reported once, as a missing column
+        elif not name:
+            problems.add(label, number, "navn", name, "navn mangler")
+        elif key in seen_names:
+            problems.add(label, number, "navn", name, f"navnet «{name}» står også på rad {seen_names[key]}")
+        else:
+            seen_names[key] = number
+
+        participants_cell = cell(cells, "deltakere")
+        participants = _resolve_names(participants_cell, number, "deltakere", label, registry, problems)
+        if "deltakere" in positions and participants == ():
+            problems.add(label, number, "deltakere", participants_cell, "ingen deltakere; skriv kommunene skilt med komma")
+
+        hosts = _resolve_names(cell(cells, "vertskommune"), number, "vertskommune", label, registry, problems) or ()
+        for knr in hosts:
+            if participants is not None and knr not in participants:
+                problems.add(
+                    label, number, "vertskommune", registry.name_of(knr),
+                    f"vertskommunen «{registry.name_of(knr)}» er ikke blant deltakerne",
+                )
+
+        service_cell = cell(cells, "tjeneste")
+        service_ids = _user_services(service_cell, number, label, services, problems) if service_cell else ()
+
+        sector_cell = cell(cells, "sektor")
+        sector = sectors.find(sector_cell) if sector_cell else ""
+        if sector is None:
+            problems.add(label, number, "sektor", sector_cell, f"ukjent sektor «{sector_cell}»", sectors.closest(sector_cell))
+
+        form_cell = cell(cells, "organisasjonsform")
+        legal_form = legal_forms.find(form_cell) if form_cell else "ukjent"
+        if legal_form is None:
+            problems.add(
+                label, number, "organisasjonsform", form_cell,
+                f"ukjent organisasjonsform «{form_cell}»", legal_forms.closest(form_cell),
+            )
+
+        established = _user_year(cell(cells, "etablert"), number, label, problems)
+        kilde = cell(cells, "kilde")
+        arrangement_id = f"rad-{number}"
+        records.append(
+            {
+                "id": arrangement_id,
+                "name": name,
+                "sector": sector or "",
+                "services": service_ids,
+                "legal_form": legal_form or "",
+                "legal_form_basis": "fil" if form_cell else "",
+                "hosts": hosts,
+                "host_basis": "fil" if hosts else "",
+                "established": established,
+                "established_basis": "fil" if established else "",
+                "source_table": label,
+                "source_row": number,
+                "participants_printed": participants_cell,
+                "members_source": f"{label} rad {number}",
+                "stated_member_count": pd.NA,
+                "members_complete": True,
+                "note": kilde,
+                "source": f"{label}, rad {number}" + (f" ({kilde})" if kilde else ""),
+            }
+        )
+        memberships.extend((arrangement_id, knr) for knr in participants or ())
+    problems.raise_if_any()
+
+    arrangements = pd.DataFrame(records, columns=[*DATA_COLUMNS["arrangements.csv"], "source"])
+    arrangements = arrangements.astype({"source_row": int, "members_complete": bool})
+    arrangements["stated_member_count"] = arrangements["stated_member_count"].astype("Int64")
+    membership_frame = pd.DataFrame(memberships, columns=["arrangement_id", "kommunenummer"])
+    regions, region_members = _regions_with_fylker(base, registry)
+    return CooperationModel.build(
+        registry=registry,
+        focus=membership_frame["kommunenummer"],
+        arrangements=arrangements,
+        memberships=membership_frame,
+        regions=regions,
+        region_members=region_members,
+        boundaries=base.boundaries,
+        source_label=label,
+        services=base.services,
+        sectors=base.sectors,
+    )
+
+
+def _regions_with_fylker(base: CooperationModel, registry: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The built-in regions plus every fylke of the registry the built-in data doesn't have yet."""
+    regions = base.regions.loc[:, ["id", "name", "kind"]]
+    have = set(regions["id"]) | set(regions.loc[regions["kind"] == "fylke", "name"])
+    fylker = registry.municipalities.drop_duplicates("fylkesnummer")
+    extra = [
+        (f"fylke-{number}", name, "fylke")
+        for number, name in zip(fylker["fylkesnummer"], fylker["fylke"])
+        if f"fylke-{number}" not in have and name not in have
+    ]
+    extra_ids = {rid for rid, _name, _kind in extra}
+    extra_members = [
+        (f"fylke-{number}", knr)
+        for number, knr in zip(registry.municipalities["fylkesnummer"], registry.municipalities["kommunenummer"])
+        if f"fylke-{number}" in extra_ids
+    ]
+    regions = pd.concat([regions, pd.DataFrame(extra, columns=["id", "name", "kind"])], ignore_index=True)
+    members = pd.concat(
+        [base.region_members.loc[:, ["region_id", "kommunenummer"]], pd.DataFrame(extra_members, columns=["region_id", "kommunenummer"])],
+        ignore_index=True,
+    )
+    return regions, members
