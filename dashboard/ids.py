@@ -1,0 +1,46 @@
+"""Every component id of the app, defined once for layout, callbacks and browser tests."""
+
+from __future__ import annotations
+
+# Page state
+URL = "url"
+DATASET = "dataset"
+
+# Controls
+VIEW = "view"
+SERVICE = "service"
+SERVICE_FIELD = "service-field"
+REGION = "region"
+SECTOR = "sector"
+LEGAL_FORM = "legal-form"
+MUNICIPALITY = "municipality"
+NETWORK = "network"
+NETWORK_FIELD = "network-field"
+
+# Map views
+MAP_PANEL = "map-panel"
+MAP = "map"
+MAP_MESSAGE = "map-message"
+SECTOR_BARS = "sector-bars"
+SECTOR_BARS_PANEL = "sector-bars-panel"
+
+# Table view
+TABLE_PANEL = "table-panel"
+TABLE = "coverage-table"
+TABLE_DOWNLOAD_BUTTON = "coverage-table-download-button"
+TABLE_DOWNLOAD = "coverage-table-download"
+TOTALS_TABLE = "totals-table"
+TOTALS_DOWNLOAD_BUTTON = "totals-table-download-button"
+TOTALS_DOWNLOAD = "totals-table-download"
+
+# Municipality profile
+PROFILE = "profile"
+PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
+PROFILE_DOWNLOAD = "profile-download"
+
+# View names as they appear in the URL (?visning=...) and as tab values.
+VIEW_SERVICE_MAP = "kart"
+VIEW_NETWORK = "nettverk"
+VIEW_INTENSITY = "antall"
+VIEW_TABLE = "tabell"
+VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY, VIEW_TABLE)
