@@ -231,7 +231,7 @@ def _check_kommunenummer(
     for row, value in values:
         if not KOMMUNENUMMER_PATTERN.match(value):
             problems.add(label, row, column, value, f"kommunenummer må være fire sifre, ikke «{value}»")
-        elif value not in registry:
+        elif value not in registry and len(registry):  # an unreadable registry is reported once
             problems.add(label, row, column, value, f"kommunenummer «{value}» finnes ikke i kommuneregisteret 2020")
 
 
@@ -397,6 +397,8 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     }
     empty = {name: pd.DataFrame(columns=list(columns)) for name, columns in DATA_COLUMNS.items()}
     tables = {name: frame if frame is not None else empty[name] for name, frame in frames.items()}
+    # Cross-file checks against an unreadable file would only repeat its one problem per row.
+    readable = {name for name, frame in frames.items() if frame is not None}
 
     services = tables["services.csv"]
     lbl = label("services.csv")
@@ -423,7 +425,8 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
 
     region_members = tables["region_members.csv"]
     lbl = label("region_members.csv")
-    _check_known(_rows(region_members, "region_id"), region_ids, lbl, "region_id", "region", problems)
+    if "regions.csv" in readable:
+        _check_known(_rows(region_members, "region_id"), region_ids, lbl, "region_id", "region", problems)
     _check_kommunenummer(_rows(region_members, "kommunenummer"), registry, lbl, "kommunenummer", problems)
     _check_pairs_unique(region_members, ("region_id", "kommunenummer"), lbl, problems)
 
@@ -432,7 +435,8 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     _check_kommunenummer(_rows(surveyed, "kommunenummer"), registry, lbl, "kommunenummer", problems)
     _check_unique(surveyed, "kommunenummer", lbl, problems)
     _check_name_matches(surveyed, lbl, registry, problems)
-    _check_known(_rows(surveyed, "region_id"), region_ids, lbl, "region_id", "region", problems)
+    if "regions.csv" in readable:
+        _check_known(_rows(surveyed, "region_id"), region_ids, lbl, "region_id", "region", problems)
     _check_int(surveyed, "innbyggere_2021", lbl, problems, allow_empty=False)
 
     arrangements = tables["arrangements.csv"]
@@ -440,9 +444,11 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     _check_required(arrangements, "id", lbl, problems)
     _check_required(arrangements, "name", lbl, problems)
     _check_unique(arrangements, "id", lbl, problems)
-    _check_known(_rows(arrangements, "sector"), list(sectors["id"]), lbl, "sector", "sektor", problems)
-    service_rows = [(row, sid) for row, cell in _rows(arrangements, "services") for sid in split_list(cell)]
-    _check_known(service_rows, list(services["id"]), lbl, "services", "tjeneste", problems)
+    if "sectors.csv" in readable:
+        _check_known(_rows(arrangements, "sector"), list(sectors["id"]), lbl, "sector", "sektor", problems)
+    if "services.csv" in readable:
+        service_rows = [(row, sid) for row, cell in _rows(arrangements, "services") for sid in split_list(cell)]
+        _check_known(service_rows, list(services["id"]), lbl, "services", "tjeneste", problems)
     _check_known(_rows(arrangements, "legal_form"), LEGAL_FORMS, lbl, "legal_form", "organisasjonsform", problems)
     host_rows = [(row, knr) for row, cell in _rows(arrangements, "hosts") for knr in split_list(cell)]
     _check_kommunenummer(host_rows, registry, lbl, "hosts", problems)
@@ -456,7 +462,8 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     memberships = tables["memberships.csv"]
     lbl = label("memberships.csv")
     arrangement_ids = list(arrangements["id"])
-    _check_known(_rows(memberships, "arrangement_id"), arrangement_ids, lbl, "arrangement_id", "ordning", problems)
+    if "arrangements.csv" in readable:
+        _check_known(_rows(memberships, "arrangement_id"), arrangement_ids, lbl, "arrangement_id", "ordning", problems)
     _check_kommunenummer(_rows(memberships, "kommunenummer"), registry, lbl, "kommunenummer", problems)
     _check_name_matches(memberships, lbl, registry, problems)
     _check_pairs_unique(memberships, ("arrangement_id", "kommunenummer"), lbl, problems)
@@ -465,7 +472,10 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     for aid, knr in zip(memberships["arrangement_id"], memberships["kommunenummer"]):
         members.setdefault(aid, set()).add(knr)
     lbl = label("arrangements.csv")
+    cross_check = {"arrangements.csv", "memberships.csv"} <= readable
     for position, (aid, hosts) in enumerate(zip(arrangements["id"], arrangements["hosts"])):
+        if not cross_check:
+            break
         row = excel_row(position)
         if aid and not members.get(aid):
             problems.add(lbl, row, "id", aid, f"ordningen «{aid}» har ingen deltakere i memberships.csv")
