@@ -112,7 +112,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         upload = read_user_file(content, path.name, base.registry, base)
     except DataError as error:
-        print(f"{path.name}: {len(error.problems)} problem(er) — ingenting er lest inn.")
+        print(f"{path.name}: {error.count_text()} — ingenting er lest inn.")
         for problem in error.problems:
             print(problem)
         return EXIT_PROBLEMS

@@ -119,10 +119,13 @@ class DataError(Exception):
         self.problems = list(problems)
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    def count_text(self) -> str:
+        """ "1 problem" / "3 problemer" — for headings above the lines."""
         count = len(self.problems)
-        head = "1 problem i dataene:" if count == 1 else f"{count} problemer i dataene:"
-        return "\n".join([head, *(str(problem) for problem in self.problems)])
+        return "1 problem" if count == 1 else f"{count} problemer"
+
+    def __str__(self) -> str:
+        return "\n".join([f"{self.count_text()} i dataene:", *(str(problem) for problem in self.problems)])
 
 
 class _Problems:

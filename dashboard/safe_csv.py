@@ -42,8 +42,11 @@ def make_inert(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_safe_csv(frame: pd.DataFrame) -> str:
-    """UTF-8 CSV text (comma, header, no index) with formula-like cells neutralised."""
-    return make_inert(frame).to_csv(index=False, lineterminator="\n")
+    """CSV text (comma, header, no index, CRLF as RFC 4180) with formula-like cells neutralised.
+
+    CRLF also makes the csv module quote any cell holding a bare CR, so no cell can break a row.
+    """
+    return make_inert(frame).to_csv(index=False, lineterminator="\r\n")
 
 
 def to_safe_xlsx(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
