@@ -218,3 +218,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"Feil ved lesing eller skriving: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except Exception as error:  # a bug must still reach the user as a message, not a traceback
+        print(f"Uventet feil ({type(error).__name__}: {error}). Meld gjerne fra om dette.", file=sys.stderr)
+        return EXIT_PROBLEMS

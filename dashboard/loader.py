@@ -211,6 +211,13 @@ def _check_required(frame: pd.DataFrame, column: str, label: str, problems: _Pro
             problems.add(label, excel_row(position), column, value, "verdi mangler")
 
 
+def _check_id_table(frame: pd.DataFrame, name_column: str, label: str, problems: _Problems) -> None:
+    """A table of things with ids: every row has an id and a name, and ids are unique."""
+    _check_required(frame, "id", label, problems)
+    _check_required(frame, name_column, label, problems)
+    _check_unique(frame, "id", label, problems)
+
+
 def _check_known(
     values: Iterable[tuple[int, str]],
     valid: Sequence[str],
@@ -316,7 +323,7 @@ def load_registry(geodata_dir: Path = GEODATA_DIR, problems: _Problems | None = 
     aliases = _read_table(geodata_dir / ALIASES_FILE, alias_label, ALIAS_COLUMNS, problems)
     if aliases is None:
         aliases = pd.DataFrame(columns=list(ALIAS_COLUMNS))
-    names = {normalize_name(name): knr for knr, name in zip(frame["kommunenummer"], frame["kommune"])}
+    plain = Registry.from_frames(frame)  # names without aliases: an alias must not shadow one
     good_alias = []
     for position, (alias, knr) in enumerate(zip(aliases["alias"], aliases["kommunenummer"])):
         row = excel_row(position)
@@ -324,13 +331,19 @@ def load_registry(geodata_dir: Path = GEODATA_DIR, problems: _Problems | None = 
         if not alias:
             problems.add(alias_label, row, "alias", alias, "alias mangler")
             ok = False
-        if knr not in set(frame["kommunenummer"]):
+        if knr not in plain:
             problems.add(alias_label, row, "kommunenummer", knr, f"kommunenummer «{knr}» finnes ikke i registeret")
             ok = False
-        other = names.get(normalize_name(alias))
-        if ok and other is not None and other != knr:
-            problems.add(alias_label, row, "alias", alias, f"«{alias}» er allerede navnet på kommune {other}")
-            ok = False
+        if ok:
+            try:
+                other = plain.resolve(alias)
+            except AmbiguousMunicipality:
+                other = "flere"
+            except MunicipalityNameError:
+                other = knr  # a new name, as an alias should be
+            if other != knr:
+                problems.add(alias_label, row, "alias", alias, f"«{alias}» er allerede navnet på kommune {other}")
+                ok = False
         good_alias.append(ok)
     aliases = aliases.loc[good_alias] if len(aliases) else aliases
     _check_unique(aliases, "alias", alias_label, problems)
@@ -405,24 +418,17 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
 
     services = tables["services.csv"]
     lbl = label("services.csv")
-    _check_required(services, "id", lbl, problems)
-    _check_required(services, "label", lbl, problems)
-    _check_unique(services, "id", lbl, problems)
+    _check_id_table(services, "label", lbl, problems)
     _check_bool(services, "main", lbl, problems)
     _check_int(services, "table_3_1_nr", lbl, problems, allow_empty=True)
     _check_int(services, "table_3_1_count", lbl, problems, allow_empty=True)
 
     sectors = tables["sectors.csv"]
-    lbl = label("sectors.csv")
-    _check_required(sectors, "id", lbl, problems)
-    _check_required(sectors, "label", lbl, problems)
-    _check_unique(sectors, "id", lbl, problems)
+    _check_id_table(sectors, "label", label("sectors.csv"), problems)
 
     regions = tables["regions.csv"]
     lbl = label("regions.csv")
-    _check_required(regions, "id", lbl, problems)
-    _check_required(regions, "name", lbl, problems)
-    _check_unique(regions, "id", lbl, problems)
+    _check_id_table(regions, "name", lbl, problems)
     _check_known(_rows(regions, "kind"), REGION_KINDS, lbl, "kind", "regiontype", problems)
     region_ids = list(regions["id"])
 
@@ -444,9 +450,7 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
 
     arrangements = tables["arrangements.csv"]
     lbl = label("arrangements.csv")
-    _check_required(arrangements, "id", lbl, problems)
-    _check_required(arrangements, "name", lbl, problems)
-    _check_unique(arrangements, "id", lbl, problems)
+    _check_id_table(arrangements, "name", lbl, problems)
     if "sectors.csv" in readable:
         _check_known(_rows(arrangements, "sector"), list(sectors["id"]), lbl, "sector", "sektor", problems)
     if "services.csv" in readable:

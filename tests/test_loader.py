@@ -386,3 +386,11 @@ def test_ldr046_bad_file_changes_nothing(base: CooperationModel) -> None:
     read_user_file(user_csv("A,,,Hol,,,,"), "a.csv", base.registry, base)
     pd.testing.assert_frame_equal(base.arrangements, before[0])
     pd.testing.assert_frame_equal(base.regions, before[1])
+
+
+@pytest.mark.parametrize(("alias", "knr"), [("Drammen", "3049"), ("Våler", "3018"), ("Hjardal", "9999")])
+def test_ldr018_alias_that_shadows_a_name_or_points_nowhere(tmp_path: Path, alias: str, knr: str) -> None:
+    data, geodata = copy_trees(tmp_path)
+    (geodata / "aliases.csv").write_text(f"alias,kommunenummer,note\n{alias},{knr},test\n", encoding="utf-8")
+    found = [p for p in problems_of(data, geodata) if p.file == "geodata/aliases.csv"]
+    assert len(found) == 1 and found[0].row == 2
