@@ -304,9 +304,17 @@ class CooperationModel:
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype({"is_host": bool, "surveyed": bool})
 
-    def totals(self, sector: str | None = None) -> pd.DataFrame:
-        """Number of arrangements per focus municipality (optionally within one sector)."""
-        allowed = None if sector is None else set(self._filtered_ids(sector=sector))
+    def totals(
+        self,
+        sector: str | None = None,
+        service: str | None = None,
+        legal_form: str | None = None,
+        region: str | None = None,
+    ) -> pd.DataFrame:
+        """Number of arrangements per focus municipality, counting only those matching the filters."""
+        filters = (sector, service, legal_form, region)
+        everything = all(value is None for value in filters)
+        allowed = None if everything else set(self._filtered_ids(service, sector, legal_form, region))
         rows = []
         for knr in self.focus:
             ids = self.arrangement_ids_of(knr)

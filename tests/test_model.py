@@ -118,6 +118,8 @@ def test_mod011_totals_and_totals_by_sector(model: CooperationModel) -> None:
     totals = model.totals().set_index("kommunenummer")["ordninger"]
     assert totals.to_dict() == {"3005": 5, "3041": 2, "3043": 3, "3044": 3, "3049": 4, "3802": 3}
     assert model.totals(sector="teknisk").set_index("kommunenummer")["ordninger"]["3005"] == 2
+    legevakt_iks = model.totals(service="legevakt", legal_form="vertskommune").set_index("kommunenummer")["ordninger"]
+    assert legevakt_iks.to_dict() == {"3005": 2, "3041": 1, "3043": 1, "3044": 1, "3049": 1, "3802": 2}
     wide = model.totals_by_sector().set_index("kommunenummer")
     assert list(wide.columns) == ["kommune", "administrasjon", "helse", "sosial", "teknisk"]
     assert wide.loc["3044", ["administrasjon", "helse", "sosial", "teknisk"]].tolist() == [1, 2, 0, 0]
