@@ -365,7 +365,7 @@ def _read_boundaries(geodata_dir: Path, registry: Registry, needed: set[str], pr
         problems.add(label, None, None, None, "filen finnes ikke")
         return empty
     try:
-        raw = gpd.read_file(path, engine="pyogrio", columns=["kommunenummer"])
+        raw = gpd.read_file(path, engine="pyogrio")
     except Exception as error:  # pyogrio raises several driver-specific types
         problems.add(label, None, None, None, f"kan ikke leses som GeoJSON ({error})")
         return empty
@@ -383,13 +383,20 @@ def _read_boundaries(geodata_dir: Path, registry: Registry, needed: set[str], pr
             problems.add(label, None, "kommunenummer", knr, f"{feature}: kommunenummer finnes ikke i registeret")
         if geometry is None or geometry.is_empty:
             problems.add(label, None, "geometry", knr, f"{feature}: geometrien er tom")
+    if "kommune" in raw.columns:
+        for position, (knr, name) in enumerate(zip(raw["kommunenummer"], raw["kommune"])):
+            if knr in registry and str(name) != registry.name_of(knr):
+                problems.add(
+                    label, None, "kommune", name,
+                    f"objekt {position + 1}: {knr} heter «{registry.name_of(knr)}» i kommuneregisteret",
+                )
     repeated = raw.loc[raw["kommunenummer"].duplicated(), "kommunenummer"]
     for knr in repeated:
         problems.add(label, None, "kommunenummer", knr, f"kommunenummer «{knr}» har flere objekter")
     for knr in sorted(needed - set(raw["kommunenummer"])):
         if knr in registry:
             problems.add(label, None, "kommunenummer", knr, f"mangler grense for {registry.name_of(knr)} ({knr})")
-    joined = raw.drop_duplicates("kommunenummer").merge(
+    joined = raw.loc[:, ["kommunenummer", "geometry"]].drop_duplicates("kommunenummer").merge(
         registry.municipalities, on="kommunenummer", how="inner", validate="one_to_one"
     )
     return gpd.GeoDataFrame(joined.loc[:, columns], geometry="geometry", crs=raw.crs)

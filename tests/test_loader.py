@@ -394,3 +394,12 @@ def test_ldr018_alias_that_shadows_a_name_or_points_nowhere(tmp_path: Path, alia
     (geodata / "aliases.csv").write_text(f"alias,kommunenummer,note\n{alias},{knr},test\n", encoding="utf-8")
     found = [p for p in problems_of(data, geodata) if p.file == "geodata/aliases.csv"]
     assert len(found) == 1 and found[0].row == 2
+
+
+def test_ldr019_boundary_name_must_match_the_registry(tmp_path: Path) -> None:
+    data, geodata = copy_trees(tmp_path)
+    boundaries = gpd.read_file(geodata / "kommuner-2020.geojson")
+    boundaries.loc[boundaries["kommunenummer"] == "3043", "kommune"] = "Aal"
+    boundaries.to_file(geodata / "kommuner-2020.geojson", driver="GeoJSON")
+    [problem] = problems_of(data, geodata)
+    assert problem.value == "Aal" and "«Ål»" in problem.message
