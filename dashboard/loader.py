@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -786,96 +786,119 @@ def _user_year(cell: str, row: int, label: str, problems: _Problems) -> str:
     return ""
 
 
-def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationModel) -> CooperationModel:
-    problems = _Problems()
-    positions = _user_header(rows[0], label, problems)
-    data_rows = rows[1:]
-    if not data_rows:
-        problems.add(label, None, None, None, "filen er tom: den har ingen rader under overskriftene")
-    services = _Vocabulary(zip(base.services["id"], base.services["label"]))
-    sectors = _Vocabulary(zip(base.sectors["id"], base.sectors["label"]))
-    legal_forms = _Vocabulary(
-        ((form, LEGAL_FORM_LABELS.get(form, form)) for form in USER_LEGAL_FORMS), LEGAL_FORM_SYNONYMS
-    )
-    header_width = len(rows[0][1])
+class _UserSheet:
+    """Reads one uploaded sheet row by row, collecting problems instead of stopping at one."""
 
-    def cell(cells: list[str], column: str) -> str:
-        position = positions.get(column)
+    def __init__(self, header: tuple[int, list[str]], label: str, registry: Registry, base: CooperationModel) -> None:
+        self.label = label
+        self.registry = registry
+        self.problems = _Problems()
+        self.positions = _user_header(header, label, self.problems)
+        self.width = len(header[1])
+        self.services = _Vocabulary(zip(base.services["id"], base.services["label"]))
+        self.sectors = _Vocabulary(zip(base.sectors["id"], base.sectors["label"]))
+        self.legal_forms = _Vocabulary(
+            ((form, LEGAL_FORM_LABELS.get(form, form)) for form in USER_LEGAL_FORMS), LEGAL_FORM_SYNONYMS
+        )
+        self.seen_names: dict[str, int] = {}
+
+    def cell(self, cells: list[str], column: str) -> str:
+        position = self.positions.get(column)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
-    records = []
-    memberships = []
-    seen_names: dict[str, int] = {}
-    for number, cells in data_rows:
-        if any(value for value in cells[header_width:]):
-            problems.add(label, number, None, None, "raden har verdier i en kolonne uten overskrift")
-        name = cell(cells, "navn")
+    def add(self, row: int, column: str | None, value: object, message: str, suggestion: str | None = None) -> None:
+        self.problems.add(self.label, row, column, value, message, suggestion)
+
+    def name(self, row: int, name: str) -> None:
+        """Names are required and unique (compared the way municipality names are)."""
         key = normalize_name(name)
-        if "navn" not in positions:
-            pass  # reported once, as a missing column
-        elif not name:
-            problems.add(label, number, "navn", name, "navn mangler")
-        elif key in seen_names:
-            problems.add(label, number, "navn", name, f"navnet «{name}» står også på rad {seen_names[key]}")
+        if "navn" not in self.positions:
+            return  # reported once, as a missing column
+        if not name:
+            self.add(row, "navn", name, "navn mangler")
+        elif key in self.seen_names:
+            self.add(row, "navn", name, f"navnet «{name}» står også på rad {self.seen_names[key]}")
         else:
-            seen_names[key] = number
+            self.seen_names[key] = row
 
-        participants_cell = cell(cells, "deltakere")
-        participants = _resolve_names(participants_cell, number, "deltakere", label, registry, problems)
-        if "deltakere" in positions and participants == ():
-            problems.add(label, number, "deltakere", participants_cell, "ingen deltakere; skriv kommunene skilt med komma")
+    def participants(self, row: int, text: str) -> tuple[str, ...] | None:
+        found = _resolve_names(text, row, "deltakere", self.label, self.registry, self.problems)
+        if "deltakere" in self.positions and found == ():
+            self.add(row, "deltakere", text, "ingen deltakere; skriv kommunene skilt med komma")
+        return found
 
-        hosts = _resolve_names(cell(cells, "vertskommune"), number, "vertskommune", label, registry, problems) or ()
+    def hosts(self, row: int, text: str, participants: tuple[str, ...] | None) -> tuple[str, ...]:
+        """Hosts must be participants (checked only when every participant name was understood)."""
+        hosts = _resolve_names(text, row, "vertskommune", self.label, self.registry, self.problems) or ()
         for knr in hosts:
             if participants is not None and knr not in participants:
-                problems.add(
-                    label, number, "vertskommune", registry.name_of(knr),
-                    f"vertskommunen «{registry.name_of(knr)}» er ikke blant deltakerne",
-                )
+                name = self.registry.name_of(knr)
+                self.add(row, "vertskommune", name, f"vertskommunen «{name}» er ikke blant deltakerne")
+        return hosts
 
-        service_cell = cell(cells, "tjeneste")
-        service_ids = _user_services(service_cell, number, label, services, problems) if service_cell else ()
-
-        sector_cell = cell(cells, "sektor")
-        sector = sectors.find(sector_cell) if sector_cell else ""
+    def sector(self, row: int, text: str) -> str:
+        sector = self.sectors.find(text) if text else ""
         if sector is None:
-            problems.add(label, number, "sektor", sector_cell, f"ukjent sektor «{sector_cell}»", sectors.closest(sector_cell))
+            self.add(row, "sektor", text, f"ukjent sektor «{text}»", self.sectors.closest(text))
+        return sector or ""
 
-        form_cell = cell(cells, "organisasjonsform")
-        legal_form = legal_forms.find(form_cell) if form_cell else "ukjent"
-        if legal_form is None:
-            problems.add(
-                label, number, "organisasjonsform", form_cell,
-                f"ukjent organisasjonsform «{form_cell}»", legal_forms.closest(form_cell),
-            )
+    def legal_form(self, row: int, text: str) -> str:
+        form = self.legal_forms.find(text) if text else "ukjent"
+        if form is None:
+            self.add(row, "organisasjonsform", text, f"ukjent organisasjonsform «{text}»", self.legal_forms.closest(text))
+        return form or ""
 
-        established = _user_year(cell(cells, "etablert"), number, label, problems)
-        kilde = cell(cells, "kilde")
-        arrangement_id = f"rad-{number}"
-        records.append(
-            {
-                "id": arrangement_id,
-                "name": name,
-                "sector": sector or "",
-                "services": service_ids,
-                "legal_form": legal_form or "",
-                "legal_form_basis": "fil" if form_cell else "",
-                "hosts": hosts,
-                "host_basis": "fil" if hosts else "",
-                "established": established,
-                "established_basis": "fil" if established else "",
-                "source_table": label,
-                "source_row": number,
-                "participants_printed": participants_cell,
-                "members_source": f"{label} rad {number}",
-                "stated_member_count": pd.NA,
-                "members_complete": True,
-                "note": kilde,
-                "source": f"{label}, rad {number}" + (f" ({kilde})" if kilde else ""),
-            }
-        )
-        memberships.extend((arrangement_id, knr) for knr in participants or ())
-    problems.raise_if_any()
+    def record(self, row: int, cells: list[str]) -> tuple[dict, tuple[str, ...]]:
+        """One arrangement in the contract's columns, and its members."""
+        if any(cells[self.width :]):
+            self.add(row, None, None, "raden har verdier i en kolonne uten overskrift")
+        # Checked in column order, so the problem lines read left to right like the sheet.
+        name = self.cell(cells, "navn")
+        self.name(row, name)
+        service_text = self.cell(cells, "tjeneste")
+        services = _user_services(service_text, row, self.label, self.services, self.problems) if service_text else ()
+        sector = self.sector(row, self.cell(cells, "sektor"))
+        participants_text = self.cell(cells, "deltakere")
+        participants = self.participants(row, participants_text)
+        hosts = self.hosts(row, self.cell(cells, "vertskommune"), participants)
+        form_text = self.cell(cells, "organisasjonsform")
+        legal_form = self.legal_form(row, form_text)
+        established = _user_year(self.cell(cells, "etablert"), row, self.label, self.problems)
+        kilde = self.cell(cells, "kilde")
+        record = {
+            "id": f"rad-{row}",
+            "name": name,
+            "sector": sector,
+            "services": services,
+            "legal_form": legal_form,
+            "legal_form_basis": "fil" if form_text else "",
+            "hosts": hosts,
+            "host_basis": "fil" if hosts else "",
+            "established": established,
+            "established_basis": "fil" if established else "",
+            "source_table": self.label,
+            "source_row": row,
+            "participants_printed": participants_text,
+            "members_source": f"{self.label} rad {row}",
+            "stated_member_count": pd.NA,
+            "members_complete": True,
+            "note": kilde,
+            "source": f"{self.label}, rad {row}" + (f" ({kilde})" if kilde else ""),
+        }
+        return record, participants or ()
+
+
+def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationModel) -> CooperationModel:
+    sheet = _UserSheet(rows[0], label, registry, base)
+    if len(rows) == 1:
+        sheet.add(None, None, None, "filen er tom: den har ingen rader under overskriftene")
+    records = []
+    memberships = []
+    for number, cells in rows[1:]:
+        record, participants = sheet.record(number, cells)
+        records.append(record)
+        memberships.extend((record["id"], knr) for knr in participants)
+    sheet.problems.raise_if_any()
 
     arrangements = pd.DataFrame(records, columns=[*DATA_COLUMNS["arrangements.csv"], "source"])
     arrangements = arrangements.astype({"source_row": int, "members_complete": bool})
