@@ -1,0 +1,99 @@
+"""Geometry the figures need besides values: where the polygons are, anchor points, extents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import geopandas as gpd
+
+# Extra space around a zoomed region, as a share of its extent (and a floor in degrees).
+ZOOM_PADDING = 0.08
+ZOOM_MIN_PADDING_DEG = 0.08
+# Mercator stretches latitude: a region is shown at least this wide (degrees longitude) so a
+# single small municipality does not fill the screen with one polygon.
+ZOOM_MIN_LON_SPAN = 1.2
+ZOOM_MIN_LAT_SPAN = 0.5
+
+LonLat = tuple[float, float]
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """What every map of one boundary set shares.
+
+    `geojson` is either the URL the app serves the prepared boundary file at (the browser
+    fetches it once and caches it; figures then carry only ids and values) or an inline
+    FeatureCollection for server-side use such as image export.
+    """
+
+    geojson: str | Mapping[str, Any]
+    anchors: Mapping[str, LonLat]
+    bboxes: Mapping[str, BBox]
+
+    @classmethod
+    def from_boundaries(cls, boundaries: gpd.GeoDataFrame, geojson_url: str | None = None) -> "MapBase":
+        """Anchor points (inside each polygon) and extents; inline geometry unless a URL is given.
+
+        Examples
+        --------
+        >>> from shapely.geometry import box
+        >>> frame = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[box(10, 59, 11, 60)], crs=4326)
+        >>> base = MapBase.from_boundaries(frame, geojson_url="/geo.json")
+        >>> base.bboxes["0301"], base.geojson
+        ((10.0, 59.0, 11.0, 60.0), '/geo.json')
+        """
+        numbers = [str(number) for number in boundaries["kommunenummer"]]
+        points = boundaries.geometry.representative_point()
+        anchors = {number: (round(point.x, 4), round(point.y, 4)) for number, point in zip(numbers, points)}
+        bounds = boundaries.geometry.bounds.to_numpy()
+        bboxes = {number: tuple(float(value) for value in row) for number, row in zip(numbers, bounds)}
+        geojson: str | Mapping[str, Any] = geojson_url if geojson_url else feature_collection(boundaries)
+        return cls(geojson=geojson, anchors=MappingProxyType(anchors), bboxes=MappingProxyType(bboxes))
+
+    @property
+    def inline(self) -> bool:
+        """True when figures must carry the polygons themselves (no URL to fetch them from)."""
+        return not isinstance(self.geojson, str)
+
+    def geojson_for(self, locations: Iterable[str]) -> str | dict[str, Any]:
+        """What one trace's `geojson` should be: the shared URL, or only the features it draws."""
+        if isinstance(self.geojson, str):
+            return self.geojson
+        wanted = set(locations)
+        features = [feature for feature in self.geojson["features"] if feature["id"] in wanted]
+        return {"type": "FeatureCollection", "features": features}
+
+    def view_ranges(self, kommunenummer: Iterable[str]) -> tuple[list[float], list[float]] | None:
+        """(lon range, lat range) that frames these municipalities with some margin; None if none known."""
+        boxes = [self.bboxes[number] for number in kommunenummer if number in self.bboxes]
+        if not boxes:
+            return None
+        west = min(box[0] for box in boxes)
+        south = min(box[1] for box in boxes)
+        east = max(box[2] for box in boxes)
+        north = max(box[3] for box in boxes)
+        lon_pad = max((east - west) * ZOOM_PADDING, ZOOM_MIN_PADDING_DEG)
+        lat_pad = max((north - south) * ZOOM_PADDING, ZOOM_MIN_PADDING_DEG / 2)
+        west, east = _widen(west - lon_pad, east + lon_pad, ZOOM_MIN_LON_SPAN)
+        south, north = _widen(south - lat_pad, north + lat_pad, ZOOM_MIN_LAT_SPAN)
+        return [round(west, 3), round(east, 3)], [round(south, 3), round(north, 3)]
+
+
+def _widen(low: float, high: float, min_span: float) -> tuple[float, float]:
+    """Grow [low, high] symmetrically to at least `min_span`."""
+    missing = min_span - (high - low)
+    if missing <= 0:
+        return low, high
+    return low - missing / 2, high + missing / 2
+
+
+def feature_collection(boundaries: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Boundaries as a GeoJSON dict whose feature ids are the kommunenummer (plotly's `geojson-id`)."""
+    indexed = boundaries.loc[:, ["kommunenummer", "kommune", "geometry"]].set_index("kommunenummer", drop=False)
+    collection = indexed.to_geo_dict(drop_id=False)
+    for feature in collection["features"]:
+        feature["id"] = str(feature["id"])
+    return collection

@@ -1,0 +1,38 @@
+"""Shared fixtures: the synthetic model (always), the real survey model (once geodata exists)."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures import DATA, GEODATA, real_geodata_ready
+
+from dashboard.datasets import Dataset, prepare
+from dashboard.loader import load_builtin_cached
+from dashboard.map_base import MapBase
+from dashboard.model import CooperationModel
+
+GEOJSON_URL = "/_geo/test.json"
+
+
+@pytest.fixture(scope="session")
+def fixture_model() -> CooperationModel:
+    """Six surveyed municipalities, nine arrangements, tiny square boundaries."""
+    return load_builtin_cached(DATA, GEODATA)
+
+
+@pytest.fixture(scope="session")
+def fixture_dataset(fixture_model: CooperationModel) -> Dataset:
+    """The synthetic model as the app sees it (boundaries referenced by URL)."""
+    return prepare(fixture_model, MapBase.from_boundaries(fixture_model.boundaries, geojson_url=GEOJSON_URL))
+
+
+@pytest.fixture(scope="session")
+def real_model() -> CooperationModel:
+    """The NIVI 2021 survey with real boundaries; skipped until geodata/ is delivered."""
+    if not real_geodata_ready():
+        pytest.skip("geodata/ (registry and boundaries) is not built yet")
+    return load_builtin_cached()
+
+
+@pytest.fixture(scope="session")
+def real_dataset(real_model: CooperationModel) -> Dataset:
+    return prepare(real_model, MapBase.from_boundaries(real_model.boundaries, geojson_url=GEOJSON_URL))
