@@ -53,7 +53,7 @@ def template_xlsx_bytes(model: CooperationModel | None = None) -> bytes:
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
     model = model if model is not None else load_builtin_cached()
@@ -116,7 +116,7 @@ def template_xlsx_bytes(model: CooperationModel | None = None) -> bytes:
     for column, first, last in (("sektor", sector_first, sector_last), ("organisasjonsform", form_first, form_last)):
         letter = get_column_letter(USER_COLUMNS.index(column) + 1)
         validation = DataValidation(
-            type="list", formula1=f"='{GUIDE_SHEET}'!$A${first}:$A${last}", allow_blank=True, errorStyle="warning"
+            type="list", formula1=f"{quote_sheetname(GUIDE_SHEET)}!$A${first}:$A${last}", allow_blank=True, errorStyle="warning"
         )
         validation.error = "Verdien står ikke i listen på arket «Veiledning»."
         sheet.add_data_validation(validation)

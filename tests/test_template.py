@@ -80,3 +80,16 @@ def test_tpl005_round_trip_template_filled_validated_model_coverage(base: Cooper
     assert model.arrangement("rad-3")["established"] == "1982"
     assert model.arrangement("rad-4")["legal_form"] == "avtale"
     assert model.totals().set_index("kommunenummer")["ordninger"]["3401"] == 3
+
+
+def test_tpl006_dropdowns_point_at_the_guide_lists(workbook_bytes: bytes) -> None:
+    workbook = load_workbook(io.BytesIO(workbook_bytes))
+    guide = workbook[GUIDE_SHEET]
+    validations = workbook[MAIN_SHEET].data_validations.dataValidation
+    assert len(validations) == 2
+    for validation in validations:
+        assert validation.errorStyle == "warning"  # suggests, never forbids
+        sheet_name, cells = validation.formula1.split("!")
+        assert sheet_name.strip("'") == GUIDE_SHEET and not validation.formula1.startswith("=")
+        values = [row[0].value for row in guide[cells.replace("$", "")]]
+        assert "IKS" in values or "Helsetjenester" in values or "Kommunehelsetjenester" in values
