@@ -281,7 +281,7 @@ def coverage_rows(
             continue
         rows.append((model.name_of(number), number, "ja", NO_ARRANGEMENT, "", "", "", ""))
     frame = pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
-    return frame.sort_values(["Kommune", "Ordning"], key=lambda column: column.str.casefold()).reset_index(drop=True)
+    return frame.sort_values(["Kommune", "Ordning"], key=lambda column: column.map(norwegian_key)).reset_index(drop=True)
 
 
 def totals_rows(
@@ -339,6 +339,18 @@ def filter_phrase(model: "CooperationModel", sector: str | None, legal_form: str
     return (" " + ", ".join(parts)) if parts else ""
 
 
+NORWEGIAN_LETTERS = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def norwegian_key(name: str) -> str:
+    """Sort key putting æ, ø, å after z, in that order.
+
+    >>> sorted(["Ål", "Øvre Eiker", "Ærø", "Gol"], key=norwegian_key)
+    ['Gol', 'Ærø', 'Øvre Eiker', 'Ål']
+    """
+    return name.casefold().translate(NORWEGIAN_LETTERS)
+
+
 def join_names(names: Sequence[str]) -> str:
     """Norwegian list: 'A', 'A og B', 'A, B og C'.
 
@@ -370,8 +382,8 @@ def service_summary(
     count = len(data.arrangements)
     text = f"{label}: {count} {'ordning' if count == 1 else 'ordninger'}{filters}{where}."
     inside = set(focus_in(model, region))
-    gaps = [model.name_of(number) for number in data.gaps if number in inside]
-    doubles = [model.name_of(number) for number in data.doubles if number in inside]
+    gaps = sorted((model.name_of(number) for number in data.gaps if number in inside), key=norwegian_key)
+    doubles = sorted((model.name_of(number) for number in data.doubles if number in inside), key=norwegian_key)
     if gaps:
         text += f" Uten ordning: {join_names(gaps)}."
     if doubles:

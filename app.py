@@ -1,0 +1,127 @@
+"""Samarbeidskartet: the Dash app. `python app.py [--host H] [--port P] [--debug]`.
+
+For gunicorn: `gunicorn -w 2 -b 127.0.0.1:8050 app:server` (`server` is created on first
+access, so importing this module loads no data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from dash import Dash
+from flask import Response
+
+from dashboard.callbacks import initial_map, register
+from dashboard.datasets import DatasetResolver, prepare
+from dashboard.layout import build_layout
+from dashboard.map_base import MapBase, feature_collection
+from dashboard.url_state import default_state
+
+ROOT = Path(__file__).resolve().parent
+ASSETS = ROOT / "assets"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8050
+BOUNDARIES_ROUTE = "/_geo/kommuner-{digest}.json"
+# Fingerprinted URLs never change content, so browsers may keep them for a year.
+IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+# Unfingerprinted assets (the topojson) are re-validated daily.
+ASSET_MAX_AGE_SECONDS = 86400
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="nb">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>
+"""
+
+
+def boundary_payload(model: Any) -> bytes:
+    """The model's boundaries as compact GeoJSON bytes (feature id = kommunenummer)."""
+    return json.dumps(feature_collection(model.boundaries), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def serve_boundaries(app: Dash, payload: bytes) -> str:
+    """Register a fingerprinted, cacheable route for the boundary file; returns its URL."""
+    digest = hashlib.sha256(payload).hexdigest()[:16]
+    route = BOUNDARIES_ROUTE.format(digest=digest)
+
+    def boundaries() -> Response:
+        response = Response(payload, mimetype="application/json")
+        response.headers["Cache-Control"] = IMMUTABLE_CACHE
+        return response
+
+    app.server.add_url_rule(route, endpoint="boundaries", view_func=boundaries)
+    return app.config.requests_pathname_prefix.rstrip("/") + route
+
+
+def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) -> Dash:
+    """Load data once, build the layout, register callbacks.
+
+    `model` defaults to the built-in survey; `lookup` resolves DATASET store values of uploaded
+    files to their models (see dashboard/datasets.py).
+    """
+    if model is None:
+        from dashboard.loader import load_builtin_cached
+
+        model = load_builtin_cached()
+    app = Dash(
+        __name__,
+        title="Samarbeidskartet",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        compress=True,
+        update_title=None,
+    )
+    app.index_string = INDEX_TEMPLATE
+    app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = ASSET_MAX_AGE_SECONDS
+    geojson_url = serve_boundaries(app, boundary_payload(model))
+    builtin = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
+    state = default_state(builtin.allowed)
+    figure, message = initial_map(builtin, state)
+    app.layout = build_layout(model, state, figure, app.get_asset_url("topojson/"), message)
+    register(app, DatasetResolver(builtin, lookup))
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`app.server` / `app.app` for WSGI servers: build the app on first access, then keep it."""
+    if name in ("app", "server"):
+        dash_app = create_app()
+        globals().update(app=dash_app, server=dash_app.server)
+        return globals()[name]
+    raise AttributeError(name)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command line: --host, --port (default $PORT or 8050), --debug."""
+    parser = argparse.ArgumentParser(description="Start Samarbeidskartet.")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help="port (default $PORT or 8050)")
+    parser.add_argument("--debug", action="store_true", help="Dash debug mode (never in production)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    create_app().run(host=args.host, port=args.port, debug=args.debug)
+
+
+if __name__ == "__main__":
+    main()
