@@ -24,14 +24,13 @@ from dashboard.registry import (
     closest_names,
     normalize_name,
 )
+from geodata import ALIASES_PATH, BOUNDARIES_PATH, GEODATA_DIR, REGISTRY_PATH
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
-GEODATA_DIR = REPO_ROOT / "geodata"
-
-REGISTRY_FILE = "kommuner-2020.csv"
-ALIASES_FILE = "aliases.csv"
-BOUNDARIES_FILE = "kommuner-2020.geojson"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# File names inside any geodata folder (the real one or a test fixture).
+REGISTRY_FILE = REGISTRY_PATH.name
+ALIASES_FILE = ALIASES_PATH.name
+BOUNDARIES_FILE = BOUNDARIES_PATH.name
 
 # Data contract (see data/README.md): required columns per file, in file order.
 DATA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -553,8 +552,9 @@ def _typed_arrangements(frame: pd.DataFrame) -> pd.DataFrame:
         services=frame["services"].map(split_list),
         hosts=frame["hosts"].map(split_list),
         source_row=frame["source_row"].astype(int),
-        stated_member_count=pd.array(
-            [int(value) if value else None for value in frame["stated_member_count"]], dtype="Int64"
+        # Plain int or None (not pandas' NA, whose truth value raises in ordinary Python code).
+        stated_member_count=pd.Series(
+            [int(value) if value else None for value in frame["stated_member_count"]], index=frame.index, dtype=object
         ),
         members_complete=frame["members_complete"].map(BOOLEANS).astype(bool),
         source=[source_text(table, row) for table, row in zip(frame["source_table"], frame["source_row"])],
@@ -880,7 +880,7 @@ class _UserSheet:
             "source_row": row,
             "participants_printed": participants_text,
             "members_source": f"{self.label} rad {row}",
-            "stated_member_count": pd.NA,
+            "stated_member_count": None,
             "members_complete": True,
             "note": kilde,
             "source": f"{self.label}, rad {row}" + (f" ({kilde})" if kilde else ""),
@@ -902,7 +902,7 @@ def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationMo
 
     arrangements = pd.DataFrame(records, columns=[*DATA_COLUMNS["arrangements.csv"], "source"])
     arrangements = arrangements.astype({"source_row": int, "members_complete": bool})
-    arrangements["stated_member_count"] = arrangements["stated_member_count"].astype("Int64")
+    arrangements["stated_member_count"] = arrangements["stated_member_count"].astype(object)
     membership_frame = pd.DataFrame(memberships, columns=["arrangement_id", "kommunenummer"])
     regions, region_members = _regions_with_fylker(base, registry)
     return CooperationModel.build(

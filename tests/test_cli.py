@@ -159,3 +159,11 @@ def test_cli015_python_m_dashboard_runs_as_a_process() -> None:
     )
     assert result.returncode == 2
     assert "Ukjent tjeneste «nosuch»" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli016_default_folders_coverage_has_25_rows(capsys) -> None:
+    code, out, err = run(capsys, "coverage", "Legevakt")
+    assert (code, err) == (0, "")
+    table = rows(out)
+    assert len(table) == 1 + 25
+    assert ["3052", "Nore og Uvdal", ""] in table  # a gap is a row with an empty cell, not a missing row

@@ -59,6 +59,8 @@ def test_ldr001_fixture_loads_with_types_and_joined_boundaries(base: Cooperation
     assert len(base.arrangements) == 9
     assert base.arrangements["source_row"].dtype == "int64"
     assert base.arrangements["members_complete"].dtype == bool
+    stated = dict(zip(base.arrangements["id"], base.arrangements["stated_member_count"]))
+    assert stated["nivi-5.2-05"] == 5 and type(stated["nivi-5.2-05"]) is int and stated["nivi-4.1-12"] is None
     assert base.services["main"].dtype == bool
     boundaries = base.boundaries
     assert isinstance(boundaries, gpd.GeoDataFrame) and boundaries.crs.to_epsg() == 4326
