@@ -70,7 +70,6 @@ PACK_SERVICES = ("legevakt", "barnevernvakt", "ppt", "nav", "ikt", "krisesenter"
 CSV_BOM = "\ufeff"
 # On-screen hints that mean nothing on paper ("Klikk på en ordning i tegnforklaringen …").
 INTERACTIVE_HINT_PREFIXES = ("Klikk",)
-SUBTITLE_LINE_CHARS = 130
 # On landscape pages the legend sits right of the map, from this share of the width.
 LEGEND_SIDE_START = 0.71
 LANDSCAPE_RATIO = 1.2
@@ -191,9 +190,21 @@ def full_source(source_label: str) -> str:
 
 _FOOTER_NAME = "export-footer"
 _FOOTER_PX = 46  # room for the credit line below the plot, in layout pixels
+_TITLE_PX = 74
+_SUBTITLE_LINE_PX = 21
+_SUBTITLE_FONT_PX = 15
+_SUBTITLE_CHAR_WIDTH = 0.57  # average advance per character, share of the font size
+_SIDE_PX = 24
 
 
-def for_print(figure: go.Figure, title: str, subtitle: str, source_label: str, date: dt.date) -> go.Figure:
+def for_print(
+    figure: go.Figure,
+    title: str,
+    subtitle: str,
+    source_label: str,
+    date: dt.date,
+    layout_width: int = LAYOUT_WIDTH,
+) -> go.Figure:
     """A copy of `figure` that stands alone in a report: title, legend, source, attribution and date.
 
     The figure's own credit annotations ("Kilde: …", "Kartgrunnlag: …") are replaced by one footer
@@ -206,7 +217,8 @@ def for_print(figure: go.Figure, title: str, subtitle: str, source_label: str, d
         if not _is_credit_or_hint(annotation.text or "") and annotation.name != _FOOTER_NAME
     ]
     margin = printed.layout.margin
-    bottom = max(margin.b or 0, _FOOTER_PX)
+    needed = print_margins(subtitle, layout_width)
+    bottom = max(margin.b or 0, needed["b"])
     footer = " · ".join((full_source(source_label), ATTRIBUTION, f"Dato: {norwegian_date(date)}"))
     kept.append(
         go.layout.Annotation(
@@ -224,9 +236,9 @@ def for_print(figure: go.Figure, title: str, subtitle: str, source_label: str, d
             font={"size": 13, "color": "#37474f"},
         )
     )
-    subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS)
+    subtitle_lines = _subtitle_lines(subtitle, layout_width)
     title_text = f"<b>{_escape(title)}</b>" + "".join(
-        f"<br><span style='font-size:15px'>{_escape(line)}</span>" for line in subtitle_lines
+        f"<br><span style='font-size:{_SUBTITLE_FONT_PX}px'>{_escape(line)}</span>" for line in subtitle_lines
     )
     printed.update_layout(
         annotations=kept,
@@ -241,15 +253,26 @@ def for_print(figure: go.Figure, title: str, subtitle: str, source_label: str, d
             "font": {"size": 24},
         },
         margin={
-            "t": max(margin.t or 0, 74 + 21 * len(subtitle_lines)),
+            "t": max(margin.t or 0, needed["t"]),
             "b": bottom,
-            "l": max(margin.l or 0, 24),
-            "r": max(margin.r or 0, 24),
+            "l": max(margin.l or 0, needed["l"]),
+            "r": max(margin.r or 0, needed["r"]),
         },
         autosize=False,
         paper_bgcolor="#ffffff",
     )
     return printed
+
+
+def print_margins(subtitle: str, layout_width: int = LAYOUT_WIDTH) -> dict[str, int]:
+    """Least margins (layout px) for_print needs: title and wrapped subtitle on top, credit line below."""
+    lines = len(_subtitle_lines(subtitle, layout_width))
+    return {"t": _TITLE_PX + _SUBTITLE_LINE_PX * lines, "b": _FOOTER_PX, "l": _SIDE_PX, "r": _SIDE_PX}
+
+
+def _subtitle_lines(subtitle: str, layout_width: int) -> list[str]:
+    usable = layout_width - 2 * _SIDE_PX
+    return textwrap.wrap(subtitle, int(usable / (_SUBTITLE_FONT_PX * _SUBTITLE_CHAR_WIDTH)))
 
 
 def _is_credit_or_hint(text: str) -> bool:

@@ -9,6 +9,7 @@ by export.Renderer like every other export, so text stays text and the map stays
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -17,28 +18,43 @@ import plotly.graph_objects as go
 
 from dashboard import colors as palette
 from dashboard import figures
-from dashboard.export import SIZE_PRESETS, ImageSize, export_filename, for_print, slug
+from dashboard.export import SIZE_PRESETS, ImageSize, export_filename, for_print, print_margins, slug
 from dashboard.map_base import MapBase
-from dashboard.view_data import focus_in, municipality_counts, plain, profile_rows
+from dashboard.view_data import focus_in, municipality_counts, plain
 
 if TYPE_CHECKING:
     from dashboard.model import CooperationModel
 
 # A4 portrait at 300 dpi, laid out 1000 CSS px wide: body text ≈ 7–8 pt on paper.
 PAGE = ImageSize(SIZE_PRESETS["a4-staaende"].width, SIZE_PRESETS["a4-staaende"].height, layout_width=1000)
-MUNICIPALITY_FILL = "#263238"
-AVERAGE_MARKER = "#D55E00"
+MUNICIPALITY_FILL = palette.ARRANGEMENT_PALETTE[1]
+AVERAGE_MARKER = palette.ARRANGEMENT_PALETTE[5]
 # Vertical split of the plot area (paper coordinates): map and bars on top, table below.
-TOP_ROW = (0.63, 1.0)
-TABLE_ROW = (0.0, 0.59)
-TABLE_COLUMNS = ("Sektor", "Ordning", "Vertskommune", "Organisasjonsform", "Kilde")
-TABLE_WIDTHS = (1.55, 3.7, 1.45, 1.75, 1.05)
-TABLE_HEADER_PX = 26
-TABLE_FONT_PX = (9.5, 13.0)  # smallest and largest table font, in layout pixels
-TABLE_ROW_PX_PER_FONT_PX = 1.45
-# Average width of a character relative to the font size, to cut cells to their column.
-CHAR_WIDTH_PER_FONT_PX = 0.55
-GROUP_FILLS = ("#ffffff", "#f1f4f6")
+TOP_ROW = (0.665, 0.972)
+TABLE_ROW = (0.0, 0.6)
+TABLE_COLUMNS = ("Sektor", "Ordning", "Vertskommune", "Organisering", "Kilde")
+TABLE_WIDTHS = (1.5, 3.75, 1.4, 1.15, 1.55)
+HOST_NOT_GIVEN = "ikke oppgitt"
+# Legal forms as a reader of an ownership report writes them; the ids are already the usual
+# abbreviations (IKS, AS, KO, IPR, §27), the rest get a capital letter.
+SHORT_LEGAL_FORMS = {
+    "vertskommune": "Vertskommune",
+    "plansamarbeid": "Plansamarbeid",
+    "stiftelse": "Stiftelse",
+    "avtale": "Avtale",
+    "§27": "§ 27",
+    "ukjent": "Ikke oppgitt",
+}
+TABLE_FONT_PX = (8.5, 13.0)  # smallest and largest table font, in layout pixels
+ROW_PX_PER_FONT_PX = 1.4
+# Average advance of a character relative to the font size (generous, so nothing overflows).
+CHAR_WIDTH_PER_FONT_PX = 0.56
+CELL_PAD = 0.006  # left padding of a cell, share of the table width
+HEADER_FILL = "#37474f"
+GROUP_FILLS = ("#ffffff", "#eef2f5")
+# Lighter end of the count scale left out: a partner with one shared arrangement must not look
+# like a municipality with none.
+PARTNER_SCALE_FROM = 0.25
 
 
 def factsheet_filename(model: "CooperationModel", kommunenummer: str, fmt: str, date: dt.date) -> str:
@@ -75,11 +91,20 @@ def sector_comparison(model: "CooperationModel", kommunenummer: str) -> pd.DataF
 
 
 def arrangement_table(model: "CooperationModel", kommunenummer: str) -> pd.DataFrame:
-    """The municipality's arrangements in sector order, then by name (the app's profile columns)."""
-    rows = profile_rows(model, kommunenummer)
+    """The municipality's arrangements in sector order, then by name, with short cells for print."""
+    profile = model.profile(kommunenummer)
     order = {label: position for position, (_sid, label) in enumerate(model.sector_options())}
-    rows = rows.assign(_order=rows["Sektor"].map(order).fillna(len(order)), _name=rows["Ordning"].str.casefold())
-    return rows.sort_values(["_order", "_name"], kind="stable").loc[:, list(TABLE_COLUMNS)].reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "Sektor": profile["sector"],
+            "Ordning": profile["name"],
+            "Vertskommune": [hosts or HOST_NOT_GIVEN for hosts in profile["hosts"]],
+            "Organisering": [SHORT_LEGAL_FORMS.get(form, form) for form in profile["legal_form"]],
+            "Kilde": profile["source"],
+        }
+    )
+    table = table.assign(_order=table["Sektor"].map(order).fillna(len(order)), _name=table["Ordning"].str.casefold())
+    return table.sort_values(["_order", "_name"], kind="stable").loc[:, list(TABLE_COLUMNS)].reset_index(drop=True)
 
 
 def decimal(value: float) -> str:
@@ -109,53 +134,77 @@ def factsheet_figure(
     comparison = sector_comparison(model, kommunenummer)
     table = arrangement_table(model, kommunenummer)
     region_name = model.profile_counts(kommunenummer)["region_name"]
+    summary = headline(model, kommunenummer, partners)
+
+    margins = print_margins(summary, PAGE.layout_width)
+    plot_height = PAGE.layout_height - margins["t"] - margins["b"]
+    plot_width = PAGE.layout_width - margins["l"] - margins["r"]
+    table_traces, table_shapes = _table_parts(table, plot_height * (TABLE_ROW[1] - TABLE_ROW[0]), plot_width)
+    shown_rows = len(table_traces[1]["y"])
 
     traces = [
         figures.base_trace(model, base),
         *_partner_traces(model, base, kommunenummer, partners),
         figures.selection_trace(model, base, kommunenummer),
         *_comparison_traces(comparison, name, region_name),
-        _table_trace(table),
+        *table_traces,
     ]
     geo = figures.map_layout(base, model.focus, model.source_label, "")["geo"]
-    outside = [number for number in partners.index if number not in set(model.focus)]
-    notes = [
-        f"Mørk: {plain(name)}. Farge: antall felles ordninger med {plain(name)}.",
-        f"{len(outside)} av {len(partners)} partnere ligger utenfor de kartlagte kommunene"
-        " (kartet viser de kartlagte).",
-    ]
+    outside = sum(number not in set(model.focus) for number in partners.index)
+    map_note = (
+        f"Oransje: {plain(name)}. Blått: partnere, mørkere = flere felles ordninger.<br>"
+        f"{outside} av {len(partners)} partnere er utenfor de kartlagte kommunene (kartet viser de kartlagte)."
+    )
+    heading_y = TOP_ROW[1] + 0.006
     layout: dict[str, Any] = {
-        "geo": geo | {"domain": {"x": [0.0, 0.5], "y": list(TOP_ROW)}},
+        "geo": geo | {"domain": {"x": [0.0, 0.47], "y": list(TOP_ROW)}},
         "xaxis": {
-            "domain": [0.74, 1.0],
+            "domain": [0.76, 1.0],
             "anchor": "y",
-            "title": {"text": "Antall ordninger", "font": {"size": 12}},
+            "title": {"text": "Antall ordninger", "font": {"size": 12}, "standoff": 6},
             "gridcolor": "#eceff1",
             "zeroline": False,
             "tickfont": {"size": 11},
         },
         "yaxis": {
-            "domain": [TOP_ROW[0] + 0.035, TOP_ROW[1] - 0.03],
+            "domain": [TOP_ROW[0] + 0.045, TOP_ROW[1] - 0.035],
             "anchor": "x",
             "autorange": "reversed",
             "tickfont": {"size": 11},
         },
+        "xaxis2": {"domain": [0.0, 1.0], "range": [0, 1], "visible": False, "fixedrange": True},
+        "yaxis2": {
+            "domain": list(TABLE_ROW),
+            "range": [shown_rows + 1, 0],
+            "visible": False,
+            "fixedrange": True,
+            "anchor": "x2",
+        },
         "barmode": "overlay",
-        "legend": {"orientation": "h", "x": 0.6, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "font": {"size": 12}},
+        "bargap": 0.35,
+        "showlegend": True,
+        "legend": {
+            "orientation": "h",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": TOP_ROW[1] - 0.03,
+            "yanchor": "bottom",
+            "font": {"size": 12},
+        },
         "font": {"family": figures.FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
         "plot_bgcolor": "#ffffff",
         "separators": ", ",
-        "margin": {"l": 24, "r": 24, "t": 0, "b": 0},
+        "shapes": table_shapes,
         "annotations": [
-            _note("Samarbeidspartnere", x=0.0, y=TOP_ROW[1] + 0.005, size=15, bold=True),
-            _note("Ordninger per sektor", x=0.6, y=TOP_ROW[1] + 0.03, size=15, bold=True),
-            _note("<br>".join(notes), x=0.0, y=TOP_ROW[0] - 0.002, size=11, yanchor="top", color="#455a64"),
-            _note(f"Ordningene ({len(table)})", x=0.0, y=TABLE_ROW[1] + 0.003, size=15, bold=True),
+            _note("Samarbeidspartnere", x=0.0, y=heading_y, size=15, bold=True),
+            _note(f"Ordninger per sektor, {plain(name)} mot snittet", x=0.53, y=heading_y, size=15, bold=True),
+            _note(map_note, x=0.0, y=TOP_ROW[0] - 0.004, size=11, yanchor="top", color="#455a64"),
+            _note(f"Ordningene ({len(table)}), etter sektor", x=0.0, y=TABLE_ROW[1] + 0.006, size=15, bold=True),
         ],
     }
     page = go.Figure({"data": traces, "layout": layout})
     title = f"{name} ({kommunenummer}) – interkommunalt samarbeid"
-    return for_print(page, title, headline(model, kommunenummer, partners), model.source_label, date)
+    return for_print(page, title, summary, model.source_label, date, PAGE.layout_width)
 
 
 def _partner_traces(
@@ -174,15 +223,15 @@ def _partner_traces(
                 "z": [int(partners[number]) for number in shown],
                 "zmin": 1,
                 "zmax": max(int(partners.max()), 2),
-                "colorscale": [list(stop) for stop in palette.COUNT_SCALE],
+                "colorscale": _partner_scale(),
                 "marker": {"line": {"color": "#ffffff", "width": 0.6}},
                 "colorbar": {
                     "title": {"text": "Felles<br>ordninger", "font": {"size": 11}},
                     "thickness": 12,
-                    "len": 0.3,
-                    "x": 0.5,
+                    "len": 0.22,
+                    "x": 0.475,
                     "xanchor": "left",
-                    "y": TOP_ROW[0] + 0.02,
+                    "y": TOP_ROW[0] + 0.01,
                     "yanchor": "bottom",
                     "tickfont": {"size": 10},
                 },
@@ -208,9 +257,16 @@ def _partner_traces(
     return traces
 
 
+def _partner_scale() -> list[list[Any]]:
+    """The app's count scale from PARTNER_SCALE_FROM up, stretched to 0–1."""
+    stops = [(position, color) for position, color in palette.COUNT_SCALE if position >= PARTNER_SCALE_FROM]
+    low = stops[0][0]
+    return [[(position - low) / (1 - low), color] for position, color in stops]
+
+
 def _comparison_traces(comparison: pd.DataFrame, name: str, region_name: str | None) -> list[dict[str, Any]]:
     """Bars: the municipality per sector; diamonds: the regional average."""
-    labels = [plain(label) for label in comparison["label"]]
+    labels = [f"{plain(label)} ({count})" for label, count in zip(comparison["label"], comparison["count"])]
     traces: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -218,10 +274,6 @@ def _comparison_traces(comparison: pd.DataFrame, name: str, region_name: str | N
             "name": plain(name),
             "y": labels,
             "x": [int(value) for value in comparison["count"]],
-            "text": [str(int(value)) for value in comparison["count"]],
-            "textposition": "outside",
-            "textfont": {"size": 11},
-            "cliponaxis": False,
             "marker": {"color": palette.ARRANGEMENT_PALETTE[0]},
             "xaxis": "x",
             "yaxis": "y",
@@ -243,47 +295,99 @@ def _comparison_traces(comparison: pd.DataFrame, name: str, region_name: str | N
     return traces
 
 
-def _table_trace(table: pd.DataFrame) -> dict[str, Any]:
-    """The arrangements as a table sized so every row fits the page (font shrinks for long lists)."""
-    page_height = PAGE.layout_height
-    available = page_height * 0.78 * (TABLE_ROW[1] - TABLE_ROW[0]) - TABLE_HEADER_PX
-    rows = max(len(table), 1)
-    font = max(TABLE_FONT_PX[0], min(TABLE_FONT_PX[1], available / rows / TABLE_ROW_PX_PER_FONT_PX))
-    row_height = font * TABLE_ROW_PX_PER_FONT_PX
-    total_width = PAGE.layout_width - 48
-    budgets = [int(total_width * share / sum(TABLE_WIDTHS) / (font * CHAR_WIDTH_PER_FONT_PX)) for share in TABLE_WIDTHS]
-    shown_sector = []
-    fills = []
-    previous = None
+def table_rows_that_fit(rows: int, height_px: float) -> tuple[int, float]:
+    """(rows shown, font px): the largest font up to the maximum at which rows + header fit."""
+    font = min(TABLE_FONT_PX[1], height_px / (rows + 1) / ROW_PX_PER_FONT_PX)
+    if font >= TABLE_FONT_PX[0]:
+        return rows, font
+    capacity = int(height_px / (TABLE_FONT_PX[0] * ROW_PX_PER_FONT_PX)) - 1
+    return max(capacity - 1, 1), TABLE_FONT_PX[0]  # one row kept for "… og N til"
+
+
+def _table_parts(table: pd.DataFrame, height_px: float, width_px: float) -> tuple[list[dict], list[dict]]:
+    """Traces and shapes drawing the table as text on a hidden axis pair (x2/y2).
+
+    Drawn rather than a plotly `table` trace so row height and font are exact: every row is one
+    line, cut to its column with an ellipsis, and the whole list fits the page.
+    """
+    shown, font = table_rows_that_fit(len(table), height_px)
+    body = table.iloc[:shown]
+    hidden = len(table) - shown
+    shares = [width / sum(TABLE_WIDTHS) for width in TABLE_WIDTHS]
+    lefts = [sum(shares[:i]) for i in range(len(shares))]
+    budgets = [int((share - CELL_PAD) * width_px / (font * CHAR_WIDTH_PER_FONT_PX)) for share in shares]
+    row_count = shown + (1 if hidden else 0)
+
+    sector_cells = _sector_cells(list(body["Sektor"]), budgets[0])
+    columns = [sector_cells, *(list(body[column]) for column in TABLE_COLUMNS[1:])]
+    if hidden:
+        columns = [column + [""] for column in columns]
+        columns[1][-1] = f"… og {hidden} ordninger til (se appen eller CSV-nedlastingen)"
+    traces: list[dict[str, Any]] = []
+    for left, budget, column, values in zip(lefts, budgets, TABLE_COLUMNS, columns):
+        x = left + CELL_PAD
+        traces.append(_text_column([f"<b>{column}</b>"], x, [0.5], font, "#ffffff"))
+        texts = [plain(_cut(str(value), budget)) for value in values]
+        traces.append(_text_column(texts, x, [row + 1.5 for row in range(row_count)], font, "#1a1a1a"))
+    shapes = [_band(0, 1, HEADER_FILL)]
     group = -1
-    for sector in table["Sektor"]:
-        if sector != previous:
+    for row, sector in enumerate(body["Sektor"]):
+        if row == 0 or sector != body["Sektor"].iloc[row - 1]:
             group += 1
-        shown_sector.append(sector if sector != previous else "")
-        fills.append(GROUP_FILLS[group % 2])
-        previous = sector
-    columns = [shown_sector, *(list(table[column]) for column in TABLE_COLUMNS[1:])]
-    cells = [[plain(_cut(str(value), budget)) for value in column] for column, budget in zip(columns, budgets)]
+            if row:
+                shapes.append({**_band(row + 1, row + 1, "rgba(0,0,0,0)"), "line": {"color": "#90a4ae", "width": 0.8}})
+        shapes.append(_band(row + 1, row + 2, GROUP_FILLS[group % 2]))
+    return traces, shapes
+
+
+def _sector_cells(sectors: list[str], budget: int) -> list[str]:
+    """Sector label on the first rows of its group, wrapped over the group's empty rows."""
+    cells = [""] * len(sectors)
+    start = 0
+    while start < len(sectors):
+        end = start
+        while end < len(sectors) and sectors[end] == sectors[start]:
+            end += 1
+        lines = textwrap.wrap(sectors[start], max(budget, 4)) or [""]
+        room = end - start
+        if len(lines) > room:
+            lines = lines[: room - 1] + [_cut(" ".join(lines[room - 1 :]), budget)]
+        for offset, line in enumerate(lines):
+            cells[start + offset] = line
+        start = end
+    return cells
+
+
+def _text_column(texts: list[str], x: float, ys: list[float], font: float, color: str) -> dict[str, Any]:
     return {
-        "type": "table",
-        "domain": {"x": [0.0, 1.0], "y": list(TABLE_ROW)},
-        "columnwidth": list(TABLE_WIDTHS),
-        "header": {
-            "values": [f"<b>{column}</b>" for column in TABLE_COLUMNS],
-            "align": "left",
-            "height": TABLE_HEADER_PX,
-            "fill": {"color": "#37474f"},
-            "font": {"color": "#ffffff", "size": 12},
-            "line": {"color": "#37474f", "width": 0.5},
-        },
-        "cells": {
-            "values": cells,
-            "align": "left",
-            "height": row_height,
-            "fill": {"color": [fills] * len(TABLE_COLUMNS)},
-            "font": {"size": font, "color": "#1a1a1a"},
-            "line": {"color": "#cfd8dc", "width": 0.5},
-        },
+        "type": "scatter",
+        "mode": "text",
+        "x": [x] * len(texts),
+        "y": ys,
+        "text": texts,
+        "textposition": "middle right",
+        "textfont": {"size": font, "color": color},
+        "cliponaxis": False,
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "xaxis": "x2",
+        "yaxis": "y2",
+    }
+
+
+def _band(top: float, bottom: float, fill: str) -> dict[str, Any]:
+    """A full-width rectangle between two row boundaries of the table."""
+    return {
+        "type": "rect",
+        "xref": "x2",
+        "yref": "y2",
+        "x0": 0,
+        "x1": 1,
+        "y0": top,
+        "y1": bottom,
+        "fillcolor": fill,
+        "line": {"width": 0},
+        "layer": "below",
     }
 
 
