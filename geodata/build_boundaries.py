@@ -11,10 +11,9 @@ Pipeline (each step is a function below, and the tests reuse them):
 2. repair invalid polygons (make_valid, polygonal parts only) -- this is "the source" that the
    deviation limit and the neighbour list refer to;
 3. turn the repaired polygons into an exact coverage (two overlap slivers in the source);
-4. open sounds narrower than the output grid between parts of one municipality;
-5. simplify the coverage with shared borders kept (GEOS coverage simplifier);
-6. snap the whole coverage to the output grid at once, so rounding cannot open gaps or overlaps;
-7. check the result (valid, deviation, neighbours, size) and write the files.
+4. simplify the coverage with shared borders kept (GEOS coverage simplifier);
+5. snap the whole coverage to the output grid at once, so rounding cannot open gaps or overlaps;
+6. check the result (valid, deviation, neighbours, size) and write the files.
 """
 
 from __future__ import annotations
@@ -92,23 +91,19 @@ METRIC_CRS = "EPSG:25833"
 # Promise to users: no simplified border lies further than this from the (repaired) source border.
 MAX_DEVIATION_M = 250.0
 # GEOS coverage simplification is Visvalingam–Whyatt: tolerance = sqrt of the triangle area removed.
-# The source is already generalised (median vertex spacing ~870 m, 1st percentile ~260 m), so under a
-# 250 m promise only near-collinear vertices can go. 25 m keeps max deviation at ~40 m; from 30 m
-# on, the first narrow spike goes (Kristiansand, a 480 m long peninsula) and the deviation jumps to
-# 253 m. A bigger tolerance buys < 0.2 % fewer vertices while breaking the promise.
+# The source is already generalised upstream (median vertex spacing ~870 m, 1st percentile ~260 m),
+# so under a 250 m promise only near-collinear vertices can go. Measured (max deviation / vertices):
+# 0 m -> 11 m / 76 614; 25 m -> 11 m / 76 607; 30 m -> 253 m (the first narrow spike goes: a
+# 480 m long peninsula in Kristiansand); 300 m -> 1 105 m / 73 273. 25 m is the largest tolerance
+# that keeps the promise; the file size is set by the coordinates, not by this tolerance.
 SIMPLIFY_TOLERANCE_M = 25.0
 # 4 decimals = 0.0001° ≈ 11 m north-south, 5–6 m east-west in Norway: below one screen pixel even
-# when a single small municipality fills the map, and ~20x finer than the 250 m promise. 3 decimals
-# (≈111 m) would collapse the source's smallest islands (short side ~140 m) and close sounds.
+# when one small municipality fills the map. Coarser grids collapse the source's narrow spikes and
+# sounds: a 0.0002° grid gives 253 m deviation, 0.001° (3 decimals) 1 225 m, for 6–20 % less gzip.
 COORDINATE_DECIMALS = 4
 GRID_DEG = 10.0**-COORDINATE_DECIMALS
-# Sounds between two parts of one municipality narrower than this are widened before snapping:
-# snap rounding merges anything closer than one grid cell (≈12.6 m diagonal at 58°N), and two
-# merged parts delete the sound's shores from the map (Hitra: 275 m). Two cells' width keeps them
-# apart; the eroded shore moves by at most this much.
-MIN_SOUND_WIDTH_M = 25.0
 # Hausdorff distance is measured on borders densified to quarter segments, so a border that
-# disappears between two vertices (a closed sound) is seen, not just moved vertices.
+# disappears between two vertices (a sound closed by snapping) is seen, not just moved vertices.
 HAUSDORFF_DENSIFY = 0.25
 # A face left by snap rounding belongs to a municipality when at least half of it was land before.
 FACE_LAND_SHARE = 0.5
@@ -122,7 +117,8 @@ TOUCH_EPSILON_DEG = 1e-8
 # Sande (Vestfold)) are not aliases either: mapping them silently onto the 2020 merger would
 # change what a user's list means.
 _NIVI = "NIVI Analyse 2021 (seeds/004)"
-_SAMI_2020 = "official Sami/Kven name in the 2020 municipality name"
+_SAMI_2020 = "Sami part of the official 2020 name"
+_KVEN_2020 = "Kven part of the official 2020 name"
 ALIASES: tuple[tuple[str, str, str], ...] = (
     (
         "Hjardal",
@@ -153,15 +149,15 @@ ALIASES: tuple[tuple[str, str, str], ...] = (
     ("Loabák", "5415", f"{_SAMI_2020} Loabák - Lavangen"),
     ("Loabák - Lavangen", "5415", "official 2020 name"),
     ("Omasvuotna", "5425", f"{_SAMI_2020} Storfjord - Omasvuotna - Omasvuono"),
-    ("Omasvuono", "5425", f"{_SAMI_2020} Storfjord - Omasvuotna - Omasvuono (Kven)"),
+    ("Omasvuono", "5425", f"{_KVEN_2020} Storfjord - Omasvuotna - Omasvuono"),
     ("Storfjord - Omasvuotna - Omasvuono", "5425", "official 2020 name"),
     ("Gáivuotna", "5426", f"{_SAMI_2020} Gáivuotna - Kåfjord - Kaivuono"),
-    ("Kaivuono", "5426", f"{_SAMI_2020} Gáivuotna - Kåfjord - Kaivuono (Kven)"),
+    ("Kaivuono", "5426", f"{_KVEN_2020} Gáivuotna - Kåfjord - Kaivuono"),
     ("Gáivuotna - Kåfjord - Kaivuono", "5426", "official 2020 name"),
     ("Guovdageaidnu", "5430", f"{_SAMI_2020} Guovdageaidnu - Kautokeino"),
     ("Guovdageaidnu - Kautokeino", "5430", "official 2020 name"),
     ("Porsáŋgu", "5436", f"{_SAMI_2020} Porsanger - Porsáŋgu - Porsanki"),
-    ("Porsanki", "5436", f"{_SAMI_2020} Porsanger - Porsáŋgu - Porsanki (Kven)"),
+    ("Porsanki", "5436", f"{_KVEN_2020} Porsanger - Porsáŋgu - Porsanki"),
     ("Porsanger - Porsáŋgu - Porsanki", "5436", "official 2020 name"),
     ("Kárášjohka", "5437", f"{_SAMI_2020} Kárášjohka - Karasjok"),
     ("Kárášjohka - Karasjok", "5437", "official 2020 name"),
@@ -288,7 +284,12 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def repair(geometry: np.ndarray) -> np.ndarray:
-    """Valid polygonal geometries. 22 source features self-intersect (generalisation artefacts)."""
+    """Valid polygonal geometries; 22 source features self-intersect (generalisation artefacts).
+
+    method="structure" reads overlapping rings and parts as "all of this is land" (their union).
+    The default "linework" method reads them even-odd, which turned the overlap of an island and
+    its own mainland into a fake sound a metre wide (Hitra) that no map could show.
+    """
     repaired = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
     repaired = np.array([_polygonal(g) for g in repaired], dtype=object)
     if not shapely.is_valid(repaired).all() or shapely.is_empty(repaired).any():
@@ -325,39 +326,6 @@ def _dissolve(faces: np.ndarray, owner: dict[int, int], count: int) -> np.ndarra
     if missing:
         raise ValueError(f"municipalities {missing} lost every face")
     return np.array([shapely.union_all(groups[i]) for i in range(count)], dtype=object)
-
-
-def widen_sounds(metric: np.ndarray, width_m: float = MIN_SOUND_WIDTH_M) -> np.ndarray:
-    """Open sounds narrower than `width_m` between two parts of the same municipality.
-
-    Source quirk: the upstream generalisation left islands touching, or running within a metre
-    of, the rest of their municipality (Hitra, Frøya, Gulen, Nærøysund ...). Snapping to the grid
-    would merge such parts and drop the sound's shores. The smaller part (one that borders no other
-    municipality, so the coverage is untouched) gives up the strip within `width_m` of the other.
-    """
-    result = metric.copy()
-    tree = shapely.STRtree(metric)
-    for index, geometry in enumerate(metric):
-        parts = list(shapely.get_parts(geometry))
-        if len(parts) < 2:
-            continue
-        neighbours = [j for j in tree.query(geometry, predicate="intersects").tolist() if j != index]
-        shared = [any(shapely.intersects(part, metric[j]) for j in neighbours) for part in parts]
-        near_a, near_b = shapely.STRtree(parts).query(np.array(parts, dtype=object), predicate="dwithin", distance=width_m)
-        changed = False
-        for a, b in zip(near_a.tolist(), near_b.tolist()):
-            if a >= b:
-                continue
-            small, large = (a, b) if shapely.area(parts[a]) <= shapely.area(parts[b]) else (b, a)
-            if shared[small]:
-                small, large = large, small
-            if shared[small]:
-                continue  # both parts border other municipalities; leave the coverage alone
-            parts[small] = shapely.difference(parts[small], shapely.buffer(parts[large], width_m, quad_segs=2))
-            changed = True
-        if changed:
-            result[index] = _polygonal(shapely.union_all([p for p in parts if not shapely.is_empty(p)]))
-    return result
 
 
 def snap_to_grid(geometry: np.ndarray, grid: float = GRID_DEG) -> np.ndarray:
@@ -398,14 +366,13 @@ def touching_pairs(geometry: np.ndarray) -> list[tuple[int, int]]:
 
 
 def build_boundaries(repaired: np.ndarray) -> Boundaries:
-    """Steps 3-6: coverage, widened sounds, coverage simplification, grid snapping, orientation.
+    """Steps 3-5: coverage, coverage simplification, grid snapping, ring orientation.
 
     Exterior rings are clockwise (holes counter-clockwise): the d3-geo convention Plotly's
     `go.Choropleth` needs; with RFC 7946 winding it fills the whole globe instead of Norway.
     """
-    coverage = make_coverage(repaired)
-    metric = widen_sounds(to_metric(coverage))
-    simplified = to_degrees(shapely.coverage_simplify(metric, SIMPLIFY_TOLERANCE_M))
+    coverage = to_metric(make_coverage(repaired))
+    simplified = to_degrees(shapely.coverage_simplify(coverage, SIMPLIFY_TOLERANCE_M))
     snapped = shapely.orient_polygons(snap_to_grid(simplified), exterior_cw=True)
     return Boundaries(snapped, boundary_deviation_m(repaired, snapped))
 
@@ -577,7 +544,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "method": "shapely.coverage_simplify (GEOS coverage simplifier, Visvalingam-Whyatt, shared borders kept)",
                 "metric_crs": METRIC_CRS,
                 "tolerance_m": SIMPLIFY_TOLERANCE_M,
-                "min_sound_width_m": MIN_SOUND_WIDTH_M,
                 "coordinate_decimals": COORDINATE_DECIMALS,
             },
             deviation_limit_m=MAX_DEVIATION_M,

