@@ -7,28 +7,23 @@ access, so importing this module loads no data).
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any, Callable
 
 from dash import Dash
-from flask import Response
 
 from dashboard.callbacks import initial_map, register
 from dashboard.datasets import DatasetResolver, prepare
 from dashboard.layout import build_layout
-from dashboard.map_base import MapBase, feature_collection
+from dashboard.map_base import MapBase
+from dashboard.serving import serve_boundaries
 from dashboard.url_state import default_state
 
 ROOT = Path(__file__).resolve().parent
 ASSETS = ROOT / "assets"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
-BOUNDARIES_ROUTE = "/_geo/kommuner-{digest}.json"
-# Fingerprinted URLs never change content, so browsers may keep them for a year.
-IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 # Unfingerprinted assets (the topojson) are re-validated daily.
 ASSET_MAX_AGE_SECONDS = 86400
 
@@ -52,25 +47,6 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def boundary_payload(model: Any) -> bytes:
-    """The model's boundaries as compact GeoJSON bytes (feature id = kommunenummer)."""
-    return json.dumps(feature_collection(model.boundaries), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def serve_boundaries(app: Dash, payload: bytes) -> str:
-    """Register a fingerprinted, cacheable route for the boundary file; returns its URL."""
-    digest = hashlib.sha256(payload).hexdigest()[:16]
-    route = BOUNDARIES_ROUTE.format(digest=digest)
-
-    def boundaries() -> Response:
-        response = Response(payload, mimetype="application/json")
-        response.headers["Cache-Control"] = IMMUTABLE_CACHE
-        return response
-
-    app.server.add_url_rule(route, endpoint="boundaries", view_func=boundaries)
-    return app.config.requests_pathname_prefix.rstrip("/") + route
-
-
 def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) -> Dash:
     """Load data once, build the layout, register callbacks.
 
@@ -91,7 +67,7 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     )
     app.index_string = INDEX_TEMPLATE
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = ASSET_MAX_AGE_SECONDS
-    geojson_url = serve_boundaries(app, boundary_payload(model))
+    geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
     builtin = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
     state = default_state(builtin.allowed)
     figure, message = initial_map(builtin, state)

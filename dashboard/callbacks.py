@@ -295,8 +295,13 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
         children.append(html.P("Ingen ordninger i datagrunnlaget."))
         return html.Div(children), True
     for sector_label, group in rows.groupby("Sektor", sort=False):
-        items = [_profile_item(row) for row in group.to_dict("records")]
-        children.append(html.Section([html.H3(f"{sector_label} ({len(items)})"), html.Ul(items)], className="profile-sector"))
+        children.append(
+            html.Details(
+                [html.Summary(f"{sector_label} ({len(group)})"), _profile_table(group.to_dict("records"))],
+                open=True,
+                className="profile-sector",
+            )
+        )
     return html.Div(children), False
 
 
@@ -308,33 +313,44 @@ def _count_sentence(name: str, counts: Mapping[str, Any]) -> str:
         difference = total - average
         relation = "flere enn" if difference > 0 else ("færre enn" if difference < 0 else "like mange som")
         amount = f"{decimal(abs(difference))} " if difference else ""
-        text += (
-            f" Snittet i {counts['region_name']} er {decimal(average)}: {amount}{relation} snittet."
-        )
+        text += f" Snittet i {counts['region_name']} er {decimal(average)}: {amount}{relation} snittet."
     return text
 
 
-def _profile_item(row: Mapping[str, Any]) -> html.Li:
-    details = [
-        ("Tjenester", row["Tjenester"]),
-        ("Partnere", row["Partnere"] or "ingen oppgitt"),
-        ("Vertskommune", row["Vertskommune"] or UNKNOWN_HOST),
-        ("Organisasjonsform", row["Organisasjonsform"]),
-        ("Kilde", row["Kilde"]),
-    ]
-    return html.Li(
-        [
-            html.Strong(row["Ordning"]),
-            html.Dl([part for label, value in details if value for part in (html.Dt(label), html.Dd(value))]),
-        ]
-    )
+PROFILE_COLUMNS = ("Ordning", "Partnere", "Vertskommune", "Organisasjonsform", "Kilde")
+
+
+def _profile_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
+    """One sector's arrangements as a compact table (text only, never markup)."""
+    head = html.Thead(html.Tr([html.Th(column, scope="col") for column in PROFILE_COLUMNS]))
+    body = []
+    for row in rows:
+        name_cell = [html.Strong(row["Ordning"])]
+        if row["Tjenester"]:
+            name_cell += [html.Br(), html.Small(row["Tjenester"])]
+        body.append(
+            html.Tr(
+                [
+                    html.Td(name_cell),
+                    html.Td(row["Partnere"] or "ingen oppgitt"),
+                    html.Td(row["Vertskommune"] or UNKNOWN_HOST),
+                    html.Td(row["Organisasjonsform"]),
+                    html.Td(row["Kilde"]),
+                ]
+            )
+        )
+    return html.Table([head, html.Tbody(body)], className="profile-table")
 
 
 # ----- wiring -----------------------------------------------------------------------------
 
 
 def register(app: Dash, resolve: Resolver) -> None:
-    """Attach every callback to `app`; data comes from `resolve(DATASET store value)`."""
+    """Attach every callback to `app`; data comes from `resolve(DATASET store value)`.
+
+    The layout is built for the default state, so only the URL sync runs on page load; every
+    other callback fires when the sync (or the user) changes a control.
+    """
     control_inputs = [Input(component, prop) for component, prop in STATE_OUTPUTS]
 
     def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
@@ -369,6 +385,7 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.SECTOR_BARS, "figure"),
         *control_inputs,
         Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
     )
     def _bars(*args):
         *values, store = args
@@ -382,6 +399,7 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.SERVICE_FIELD, "hidden"),
         Output(ids.NETWORK_FIELD, "hidden"),
         Input(ids.VIEW, "value"),
+        prevent_initial_call=True,
     )
     def _panels(view):
         return panel_visibility(view)
@@ -392,6 +410,7 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.TOTALS_TABLE, "columns"),
         *control_inputs,
         Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
     )
     def _tables(*args):
         *values, store = args
@@ -403,6 +422,7 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.PROFILE_DOWNLOAD_BUTTON, "hidden"),
         Input(ids.MUNICIPALITY, "value"),
         Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
     )
     def _profile(municipality, store):
         return profile_view(resolve(store), municipality)

@@ -41,13 +41,14 @@ SELECTION_LINE = "#000000"
 NETWORK_LINE = "#263238"
 # Share of white blended into an arrangement colour for members outside the surveyed set.
 OUTSIDE_TINT = 0.6
-# Sequential, colour-blind-safe scale (ColorBrewer "Blues") for counts.
+# Sequential, colour-blind-safe scale (ColorBrewer "Blues" without its near-white end, so the
+# lowest count still reads as coloured against the grey base and the white gaps).
 COUNT_SCALE: tuple[tuple[float, str], ...] = (
-    (0.0, "#eff3ff"),
-    (0.25, "#bdd7e7"),
+    (0.0, "#deebf7"),
+    (0.25, "#9ecae1"),
     (0.5, "#6baed6"),
     (0.75, "#3182bd"),
-    (1.0, "#08519c"),
+    (1.0, "#08306b"),
 )
 
 

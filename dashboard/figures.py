@@ -34,17 +34,22 @@ SELECTION_TRACE = 1
 MAP_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 LEGEND_NAME_CHARS = 46
-MAP_HEIGHT = 640
+MAP_HEIGHT = 660
+# Vertical distance between attribution lines under the map, as a share of the plot height.
+NOTE_STEP = 0.034
 # Offset (degrees longitude) between the coloured dots of a municipality with two arrangements.
 DOUBLE_DOT_OFFSET = 0.075
 EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
-# Network line classes: (lowest shared count, highest, line width, legend label).
-EDGE_CLASSES: tuple[tuple[int, float, float, str], ...] = (
-    (1, 1, 0.8, "1 felles ordning"),
-    (2, 3, 1.6, "2–3 felles ordninger"),
-    (4, 7, 2.8, "4–7 felles ordninger"),
-    (8, 15, 4.2, "8–15 felles ordninger"),
-    (16, float("inf"), 6.0, "16 eller flere"),
+# Network line classes: (lowest shared count, highest, line width, colour, legend label). Weak
+# ties are thin and pale, strong ones thick and dark, so the strongest partnerships stand out
+# even when large companies tie every municipality to every other.
+EDGE_CLASSES: tuple[tuple[int, float, float, str, str], ...] = (
+    (1, 1, 0.6, "#c6dbef", "1 felles ordning"),
+    (2, 3, 1.0, "#9ecae1", "2–3 felles ordninger"),
+    (4, 7, 1.8, "#6baed6", "4–7 felles ordninger"),
+    (8, 15, 2.8, "#3182bd", "8–15 felles ordninger"),
+    (16, 29, 4.2, "#08519c", "16–29 felles ordninger"),
+    (30, float("inf"), 6.0, "#08306b", "30 eller flere"),
 )
 
 
@@ -130,9 +135,11 @@ def map_layout(
     if ranges:
         geo["lonaxis"] = {"range": ranges[0]}
         geo["lataxis"] = {"range": ranges[1]}
-    annotations = [_paper_note(source_line(plain(source_label)), y=-0.005, size=12)]
+    # Attribution first, notes under it, all below the map area (bottom margin), so no note
+    # covers a municipality and every export carries them.
+    annotations = [_paper_note(source_line(plain(source_label)), y=-NOTE_STEP / 4, size=12, yanchor="top")]
     for offset, note in enumerate(notes, start=1):
-        annotations.append(_paper_note(note, y=-0.005 + 0.035 * offset, size=11, color="#455a64"))
+        annotations.append(_paper_note(note, y=-NOTE_STEP / 4 - NOTE_STEP * offset, size=11, color="#455a64", yanchor="top"))
     if empty_message:
         annotations.append(
             {
@@ -152,7 +159,7 @@ def map_layout(
         "title": {"text": plain(title), "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         "geo": geo,
         "height": MAP_HEIGHT,
-        "margin": {"l": 4, "r": 4, "t": 48, "b": 4},
+        "margin": {"l": 4, "r": 4, "t": 48, "b": 28 + 22 * len(notes)},
         "paper_bgcolor": "#ffffff",
         "font": {"family": FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
         "legend": {
@@ -162,9 +169,9 @@ def map_layout(
             "bgcolor": "rgba(255,255,255,0.92)",
             "bordercolor": "#b0bec5",
             "borderwidth": 1,
-            "x": 0.995,
-            "xanchor": "right",
-            "y": 0.99,
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 1.0,
             "yanchor": "top",
             "font": {"size": 12},
         },
@@ -218,9 +225,11 @@ def service_map_spec(
             legend_shown = True
     if show_network:
         traces.extend(_service_network_traces(model, data, base, colors))
-    traces.extend(_double_traces(data, base, colors))
-    traces.extend(_gap_traces(data, base))
     frame = model.region_municipalities(region)
+    # Gaps and doubles are marked where the map looks: the region, or the surveyed set.
+    in_frame = set(frame)
+    traces.extend(_double_traces(data, base, colors, in_frame))
+    traces.extend(_gap_traces(data, base, in_frame))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
@@ -268,9 +277,9 @@ def _choropleth(
     }
 
 
-def _gap_traces(data, base: MapBase) -> list[dict[str, Any]]:
+def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]:
     """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement."""
-    gaps = [number for number in data.gaps if number in base.anchors]
+    gaps = [number for number in data.gaps if number in base.anchors and number in in_frame]
     if not gaps:
         return []
     outline = _choropleth(
@@ -278,7 +287,7 @@ def _gap_traces(data, base: MapBase) -> list[dict[str, Any]]:
         gaps,
         palette.GAP_FILL,
         data.hover,
-        name=f"{NO_ARRANGEMENT} (hvit, kryss)",
+        name=NO_ARRANGEMENT,
         group="gap",
         line_color=palette.GAP_LINE,
         line_width=3,
@@ -296,12 +305,17 @@ def _gap_traces(data, base: MapBase) -> list[dict[str, Any]]:
         "hovertext": [data.hover[number] for number in gaps],
         "hoverinfo": "text",
     }
-    return [outline | {"showlegend": True}, crosses]
+    key = _legend_keys((("square-x-open", f"{NO_ARRANGEMENT} (hvit med kryss)"),), group="gap")[0]
+    key["marker"] |= {"size": 14, "color": palette.GAP_LINE, "line": {"width": 2.2, "color": palette.GAP_LINE}}
+    return [outline | {"showlegend": False}, crosses, key]
 
 
-def _double_traces(data, base: MapBase, colors: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Heavy outline plus one dot per arrangement for municipalities in two arrangements."""
-    doubles = [number for number in data.doubles if number in base.anchors]
+def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set[str]) -> list[dict[str, Any]]:
+    """Heavy outline plus one dot per arrangement for municipalities in two arrangements.
+
+    Each dot sits on a white halo so a dot keeps its colour on a polygon of the same colour.
+    """
+    doubles = [number for number in data.doubles if number in base.anchors and number in in_frame]
     if not doubles:
         return []
     outline = _choropleth(
@@ -309,7 +323,7 @@ def _double_traces(data, base: MapBase, colors: Mapping[str, str]) -> list[dict[
         doubles,
         "rgba(0,0,0,0)",
         data.hover,
-        name="To ordninger (kant og prikker)",
+        name="To ordninger",
         group="double",
         line_color=palette.DOUBLE_LINE,
         line_width=2.6,
@@ -325,20 +339,25 @@ def _double_traces(data, base: MapBase, colors: Mapping[str, str]) -> list[dict[
             dot_colors.append(colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0]))
             hover.append(data.hover[number])
             custom.append(number)
-    dots = {
+    points = {
         "type": "scattergeo",
-        "name": "To ordninger",
         "legendgroup": "double",
         "showlegend": False,
         "mode": "markers",
         "lon": lons,
         "lat": lats,
         "customdata": custom,
-        "marker": {"size": 12, "color": dot_colors, "line": {"width": 1.5, "color": palette.DOUBLE_LINE}},
         "hovertext": hover,
         "hoverinfo": "text",
     }
-    return [outline | {"showlegend": True}, dots]
+    halo = points | {"name": "To ordninger", "marker": {"size": 18, "color": "#ffffff"}, "hoverinfo": "skip"}
+    dots = points | {
+        "name": "To ordninger",
+        "marker": {"size": 11, "color": dot_colors, "line": {"width": 1.5, "color": palette.DOUBLE_LINE}},
+    }
+    key = _legend_keys((("square-open", "To ordninger (tykk kant, én prikk per ordning)"),), group="double")[0]
+    key["marker"] |= {"size": 14, "color": palette.DOUBLE_LINE, "line": {"width": 2.6, "color": palette.DOUBLE_LINE}}
+    return [outline | {"showlegend": False}, halo, dots, key]
 
 
 def _service_network_traces(model, data, base: MapBase, colors: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -396,13 +415,13 @@ def _service_network_traces(model, data, base: MapBase, colors: Mapping[str, str
     return traces
 
 
-def _legend_keys(entries: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+def _legend_keys(entries: Sequence[tuple[str, str]], group: str = "network-key") -> list[dict[str, Any]]:
     """Legend-only entries that explain marker symbols (no points on the map)."""
     return [
         {
             "type": "scattergeo",
             "name": label,
-            "legendgroup": "network-key",
+            "legendgroup": group,
             "mode": "markers",
             "lon": [None],
             "lat": [None],
@@ -436,7 +455,7 @@ def network_spec(
     hover = {number: f"<b>{plain(_name(model, number))}</b><br>{count_of.get(number, 0)} ordninger" for number in focus}
     focus_layer = _choropleth(base, focus, "#dfe7ee", hover, name="Kartlagte kommuner", group="focus")
     traces.append(focus_layer | {"showlegend": False, "marker": {"line": {"color": "#90a4ae", "width": 0.8}}})
-    for low, high, width, label in EDGE_CLASSES:
+    for low, high, width, color, label in EDGE_CLASSES:
         chosen = edges[(edges["shared"] >= low) & (edges["shared"] <= high)]
         if chosen.empty:
             continue
@@ -450,7 +469,6 @@ def network_spec(
             mid_lon.append(round((a_lon + b_lon) / 2, 4))
             mid_lat.append(round((a_lat + b_lat) / 2, 4))
             mid_text.append(f"{plain(a_name)} – {plain(b_name)}: {shared} felles ordning{'er' if shared != 1 else ''}")
-        opacity = min(0.35 + width / 10, 0.9)
         traces.append(
             {
                 "type": "scattergeo",
@@ -459,8 +477,8 @@ def network_spec(
                 "mode": "lines",
                 "lon": lons,
                 "lat": lats,
-                "line": {"color": palette.NETWORK_LINE, "width": width},
-                "opacity": opacity,
+                "line": {"color": color, "width": width},
+                "opacity": 0.9,
                 "hoverinfo": "skip",
             }
         )
@@ -488,8 +506,8 @@ def network_spec(
             "customdata": focus,
             "marker": {
                 "size": [6 + min(count_of.get(number, 0), 80) / 4 for number in focus],
-                "color": palette.ARRANGEMENT_PALETTE[0],
-                "line": {"width": 1, "color": "#ffffff"},
+                "color": palette.ARRANGEMENT_PALETTE[1],
+                "line": {"width": 1, "color": "#1a1a1a"},
             },
             "hovertext": [hover[number] for number in focus],
             "hoverinfo": "text",
@@ -543,7 +561,9 @@ def intensity_spec(
             "geojson": base.geojson_for(numbers),
             "locations": numbers,
             "z": [int(value) for value in counts["ordninger"]],
+            # Zero-based scale: colour differences stay proportional to the counts.
             "zmin": 0,
+            "zmax": max(1, int(counts["ordninger"].max())) if len(counts) else 1,
             "colorscale": [list(stop) for stop in palette.COUNT_SCALE],
             "colorbar": {"title": {"text": "Antall<br>ordninger"}, "thickness": 14, "len": 0.6, "x": 0.99, "xanchor": "right"},
             "marker": {"line": {"color": "#ffffff", "width": 0.8}},

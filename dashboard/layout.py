@@ -222,11 +222,16 @@ def build_layout(
                     html.Aside(controls(model, state), className="sidebar"),
                     html.Main(
                         [
-                            dcc.Tabs(
-                                id=ids.VIEW,
-                                value=state.view,
-                                children=[dcc.Tab(label=label, value=view) for view, label in VIEW_LABELS.items()],
-                                className="view-tabs",
+                            html.Div(
+                                dcc.RadioItems(
+                                    id=ids.VIEW,
+                                    options=[{"label": label, "value": view} for view, label in VIEW_LABELS.items()],
+                                    value=state.view,
+                                    inline=True,
+                                    className="view-switch",
+                                ),
+                                role="radiogroup",
+                                **{"aria-label": "Visning"},
                             ),
                             html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
                             html.Div(

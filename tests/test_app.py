@@ -94,3 +94,20 @@ def test_app007_importing_app_loads_no_data() -> None:
     code = "import app, sys; print('server' in vars(app), 'dashboard.loader' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_app008_boundaries_prefer_brotli_and_answer_revalidation_with_304(fixture_model) -> None:
+    from flask import Flask
+
+    from dashboard.serving import serve_boundaries
+
+    server = Flask("test")
+    url = serve_boundaries(server, fixture_model.boundaries, background=False)
+    client = server.test_client()
+    brotli_response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert brotli_response.headers["Content-Encoding"] == "br"
+    gzip_response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gzip_response.headers["Content-Encoding"] == "gzip"
+    assert len(brotli_response.get_data()) < len(gzip_response.get_data())
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": gzip_response.headers["ETag"]})
+    assert again.status_code == 304

@@ -153,6 +153,9 @@ def test_cb015_profile_groups_by_sector_and_compares_with_the_region(fixture_dat
     assert "Drammen deltar i 5 ordninger." in text and "Snittet i Drammensregionen er 4,0: 1,0 flere enn snittet." in text
     sections = [c for c in children.children if getattr(c, "className", "") == "profile-sector"]
     assert [s.children[0].children for s in sections] == ["Kommunehelsetjenester (2)", "Sosialtjenester (1)", "Teknisk sektor (2)"]
+    health_rows = sections[0].children[1].children[1].children
+    first = [cell.children for cell in health_rows[0].children]
+    assert first[1:] == ["Holmestrand", "Drammen", "Vertskommunesamarbeid", "Tabell 5.2, rad 1"]
     hint, hidden = callbacks.profile_view(fixture_dataset, None)
     assert hidden is True and "Velg en kommune" in hint.children
 

@@ -61,21 +61,25 @@ def test_fig002_base_and_selection_traces_come_first_and_geometry_is_referenced_
 
 def test_fig003_gaps_are_white_with_heavy_outline_cross_and_legend_entry(fixture_dataset: Dataset) -> None:
     spec = service_spec(fixture_dataset, "barnevernvakt")
-    outline = traces_named(spec, "Ingen ordning")
-    assert outline and outline[0]["type"] == "choropleth" and outline[0]["showlegend"] is True
+    outline = [t for t in traces_named(spec, "Ingen ordning") if t["type"] == "choropleth"]
+    assert outline and outline[0]["legendgroup"] == "gap"
+    key = [t for t in traces_named(spec, "Ingen ordning (hvit med kryss)") if t["lon"] == [None]]
+    assert key and key[0]["marker"]["symbol"] == "square-x-open" and key[0].get("showlegend", True)
     assert set(outline[0]["locations"]) == {HOL, AAL, GOL}
     assert outline[0]["colorscale"][0][1] == colors.GAP_FILL
     assert outline[0]["marker"]["line"]["width"] >= 2.5
-    crosses = [t for t in spec["data"] if t.get("legendgroup") == "gap" and t["type"] == "scattergeo"]
+    crosses = [t for t in spec["data"] if t.get("legendgroup") == "gap" and t["type"] == "scattergeo" and t["lon"] != [None]]
     assert crosses and crosses[0]["marker"]["symbol"] == "x" and set(crosses[0]["customdata"]) == {HOL, AAL, GOL}
     assert "Ingen ordning" in crosses[0]["hovertext"][0]
 
 
 def test_fig004_municipalities_in_two_arrangements_get_outline_and_one_dot_per_arrangement(fixture_dataset: Dataset) -> None:
     spec = service_spec(fixture_dataset)
-    outline = traces_named(spec, "To ordninger (")
+    outline = [t for t in traces_named(spec, "To ordninger") if t["type"] == "choropleth"]
     assert set(outline[0]["locations"]) == {DRAMMEN, HOL, AAL, HOLMESTRAND}
-    dots = [t for t in spec["data"] if t.get("legendgroup") == "double" and t["type"] == "scattergeo"][0]
+    assert outline[0]["marker"]["line"]["width"] >= 2.5
+    assert traces_named(spec, "To ordninger (tykk kant")[0]["marker"]["symbol"] == "square-open"
+    dots = [t for t in spec["data"] if t.get("legendgroup") == "double" and t.get("hoverinfo") == "text" and t["type"] == "scattergeo"][0]
     assert dots["customdata"].count(DRAMMEN) == 2
     drammen_colors = {c for c, k in zip(dots["marker"]["color"], dots["customdata"]) if k == DRAMMEN}
     assert drammen_colors == {fixture_dataset.colors["nivi-5.2-01"], fixture_dataset.colors["nivi-5.2-02"]}
@@ -277,3 +281,11 @@ def test_fig103_real_colours_never_repeat_within_a_service(real_dataset: Dataset
         arrangement_ids = model.filtered_arrangements(service=service)["id"]
         used = [real_dataset.colors[aid] for aid in arrangement_ids]
         assert len(used) == len(set(used)), service
+
+
+def test_fig022_gaps_and_doubles_are_marked_only_inside_the_chosen_region(fixture_dataset: Dataset) -> None:
+    drammen_region = service_spec(fixture_dataset, "barnevernvakt", region="drammensregionen")
+    assert not [t for t in drammen_region["data"] if t.get("legendgroup") == "gap"]
+    hallingdal = service_spec(fixture_dataset, "legevakt", region="hallingdal")
+    outline = [t for t in hallingdal["data"] if t.get("legendgroup") == "double" and t["type"] == "choropleth"][0]
+    assert set(outline["locations"]) == {HOL, AAL}
