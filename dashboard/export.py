@@ -189,8 +189,8 @@ def full_source(source_label: str) -> str:
 # ----- print decoration -------------------------------------------------------------------
 
 _FOOTER_NAME = "export-footer"
-_FOOTER_PX = 46  # room for the credit line below the plot, in layout pixels
-_TITLE_PX = 74
+_FOOTER_PX = 52  # room for the credit line below the plot, in layout pixels
+_TITLE_PX = 84
 _SUBTITLE_LINE_PX = 21
 _SUBTITLE_FONT_PX = 15
 _SUBTITLE_CHAR_WIDTH = 0.57  # average advance per character, share of the font size
@@ -249,7 +249,7 @@ def for_print(
             "yref": "container",
             "y": 1,
             "yanchor": "top",
-            "pad": {"t": 20},
+            "pad": {"t": 36},
             "font": {"size": 24},
         },
         margin={
