@@ -175,16 +175,16 @@ def test_exp010_missing_browser_path_says_how_to_install() -> None:
     assert export.find_browser({"PATH": "/usr/bin"}).name == "chromium"
 
 
-def test_exp011_cli_without_browser_exits_3_with_the_install_command(tmp_path) -> None:
-    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium")}
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "export", "--service", "legevakt", "--out", str(tmp_path / "x.png"), *FIXTURE_DIRS],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+def export_in_subprocess(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python -m dashboard export …` as a user runs it, with the given environment."""
+    command = [sys.executable, "-m", "dashboard", "export", "--service", "legevakt", "--out", str(tmp_path / "x.png")]
+    return subprocess.run(
+        [*command, *FIXTURE_DIRS], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def test_exp011_cli_without_browser_exits_3_with_the_install_command(tmp_path) -> None:
+    result = export_in_subprocess(tmp_path, {**os.environ, "BROWSER_PATH": str(tmp_path / "no-chromium")})
     assert result.returncode == 3, result.stderr
     assert "apt-get install chromium" in result.stderr
     assert "Traceback" not in result.stderr
@@ -194,14 +194,7 @@ def test_exp011_cli_without_browser_exits_3_with_the_install_command(tmp_path) -
 def test_exp012_cli_with_no_chromium_on_path_exits_3(tmp_path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "BROWSER_PATH"}
     env["PATH"] = str(tmp_path)  # python is started by absolute path; nothing else is found
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "export", "--service", "legevakt", "--out", str(tmp_path / "x.png"), *FIXTURE_DIRS],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = export_in_subprocess(tmp_path, env)
     assert result.returncode == 3, result.stderr
     assert "Fant ikke Chromium" in result.stderr and "apt-get install chromium" in result.stderr
 
