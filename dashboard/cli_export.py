@@ -48,8 +48,8 @@ def resolve_region(model: CooperationModel, text: str | None) -> str | None:
     found = choices.get(normalize_name(text))
     if found is not None:
         return found
-    names = {key: dict(zip(model.regions["id"], model.regions["name"]))[rid] for key, rid in choices.items()}
-    closest = closest_names(text, names)
+    region_names = dict(zip(model.regions["id"], model.regions["name"]))
+    closest = closest_names(text, {key: region_names[region_id] for key, region_id in choices.items()})
     hint = f" Mente du {quote_list(closest)}?" if closest else ""
     valid = ", ".join(region_id for region_id, _name, kind in model.region_options() if kind == "kommuneregion")
     raise UsageError(f"Ukjent region «{text}».{hint}\nKommuneregioner: {valid} (alle regioner: se regions.csv)")
@@ -86,7 +86,7 @@ def resolve_choice(text: str | None, options: list[tuple[str, str]], what: str) 
     found = choices.get(normalize_name(text))
     if found is not None:
         return found
-    closest = closest_names(text, {key: value for key, value in choices.items()})
+    closest = closest_names(text, choices)
     hint = f" Mente du {quote_list(closest)}?" if closest else ""
     raise UsageError(f"Ukjent {what} «{text}».{hint}\nGyldige: {', '.join(option_id for option_id, _ in options)}")
 

@@ -9,7 +9,6 @@ every connection, so a forgotten remote resource fails at once instead of leakin
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import os
 import re
@@ -45,7 +44,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TOPOJSON_DIR = REPO_ROOT / "assets" / "topojson"
 
 FORMATS = ("png", "svg", "pdf")
-MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 PRINT_DPI = 300
 CSS_DPI = 96
 # Every export is laid out at this width in CSS pixels and scaled to the asked size, so text and
@@ -314,9 +312,10 @@ def find_browser(environ: dict[str, str] | None = None) -> Path:
 
 
 class Renderer:
-    """One headless Chromium kept open for many exports (start-up takes seconds, a render ~0.3 s).
+    """One headless Chromium kept open for many exports (start-up ~2 s, a map ~1 s; bench/).
 
-    Use as a context manager. Thread-safe: renders are serialised on one private event loop
+    Use as a context manager, or create one per process and let the first render start it
+    (an app's download button). Thread-safe: renders are serialised on one private event loop
     running in a background thread, so callers may be sync code, Flask threads or async code.
     """
 
@@ -324,7 +323,7 @@ class Renderer:
         self._browser = browser
         self._topojson_url = topojson_dir.resolve().as_uri() + "/"
         self._timeout = timeout
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido = None
@@ -337,7 +336,12 @@ class Renderer:
         self.close()
 
     def open(self) -> None:
-        """Start the browser; BrowserMissing when there is none or it won't start."""
+        """Start the browser (once); BrowserMissing when there is none or it won't start."""
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+
+    def _start(self) -> None:
         import kaleido  # heavy import, and only needed when something is rendered
 
         browser = self._browser or find_browser()
@@ -355,7 +359,7 @@ class Renderer:
         try:
             self._kaleido = self._call(start())
         except Exception as error:  # choreographer raises several types for a browser that won't run
-            self.close()
+            self._stop()
             raise BrowserMissing(
                 f"Kunne ikke starte nettleseren {browser} for å lage bilder ({type(error).__name__}: {error}). "
                 f"{INSTALL_HINT}."
@@ -365,10 +369,9 @@ class Renderer:
         """The figure as `fmt` bytes at `size`."""
         if fmt not in FORMATS:
             raise ExportError(f"ukjent format «{fmt}». Gyldige: {', '.join(FORMATS)}")
-        if self._kaleido is None:
-            raise ExportError("nettleseren for bildeeksport er ikke startet")
         options = size.kaleido_options(fmt)
         with self._lock:
+            self.open()
             try:
                 return self._call(self._kaleido.calc_fig(figure, opts=options, topojson=self._topojson_url))
             except Exception as error:  # kaleido wraps JS and devtools failures in several types
@@ -376,6 +379,10 @@ class Renderer:
 
     def close(self) -> None:
         """Stop the browser and the loop; safe to call twice."""
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self._kaleido is not None and self._loop is not None:
             try:
                 self._call(self._kaleido.close())

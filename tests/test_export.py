@@ -213,6 +213,22 @@ def test_exp013_nothing_leaves_the_machine(renderer) -> None:
             offline.render(geo, "png", SMALL)
 
 
+def test_exp014_app_renderer_starts_on_first_use_and_serves_threads() -> None:
+    """How an app uses it: one Renderer per process, opened by the first download, shared by threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = export.Renderer()
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            results = list(pool.map(lambda fmt: shared.render(figure, fmt, SMALL), ["png", "svg", "png"]))
+    finally:
+        shared.close()
+        shared.close()
+    assert png_size(results[0]) == png_size(results[2]) == (900, 636)
+    assert svg_root(results[1]).get("width") == "900"
+
+
 # ----- real exports -----------------------------------------------------------------------
 
 
