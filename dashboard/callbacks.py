@@ -428,30 +428,22 @@ def register(app: Dash, resolve: Resolver) -> None:
         return profile_view(resolve(store), municipality)
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
+    table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
+                       (ids.TOTALS_DOWNLOAD, ids.TOTALS_DOWNLOAD_BUTTON, totals_download))
+    for download_id, button_id, build in table_downloads:
 
-    @app.callback(
-        Output(ids.TABLE_DOWNLOAD, "data"),
-        Input(ids.TABLE_DOWNLOAD_BUTTON, "n_clicks"),
-        *control_states,
-        State(ids.DATASET, "data"),
-        prevent_initial_call=True,
-    )
-    def _table_download(_clicks, *args):
-        *values, store = args
-        dataset = resolve(store)
-        return coverage_download(dataset, current_state(dataset, values))
+        def _download(_clicks, *args, build=build):
+            *values, store = args
+            dataset = resolve(store)
+            return build(dataset, current_state(dataset, values))
 
-    @app.callback(
-        Output(ids.TOTALS_DOWNLOAD, "data"),
-        Input(ids.TOTALS_DOWNLOAD_BUTTON, "n_clicks"),
-        *control_states,
-        State(ids.DATASET, "data"),
-        prevent_initial_call=True,
-    )
-    def _totals_download(_clicks, *args):
-        *values, store = args
-        dataset = resolve(store)
-        return totals_download(dataset, current_state(dataset, values))
+        app.callback(
+            Output(download_id, "data"),
+            Input(button_id, "n_clicks"),
+            *control_states,
+            State(ids.DATASET, "data"),
+            prevent_initial_call=True,
+        )(_download)
 
     @app.callback(
         Output(ids.PROFILE_DOWNLOAD, "data"),

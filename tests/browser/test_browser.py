@@ -33,6 +33,12 @@ POINT_IN_MUNICIPALITY = """
 """
 
 
+# Names of the arrangement traces currently drawn (legend entries that are visible).
+VISIBLE_ARRANGEMENTS = """document.querySelector('#map .js-plotly-plot')._fullData
+  .filter(t => t.visible === true && t.showlegend && String(t.legendgroup).startsWith('nivi'))
+  .map(t => t.name)"""
+
+
 def open_app(page, live_app: LiveApp, query: str = "") -> None:
     page.goto(live_app.url + "/" + query)
     page.wait_for_function(f"document.querySelectorAll('{MAP_PATHS}').length >= 356")
@@ -61,6 +67,17 @@ def test_br001_page_loads_with_polygons_legend_and_attribution(page, live_app: L
     if live_app.real:
         assert "Ingen ordning" in legend and "Tinn" in page.inner_text("#map-message")
     screenshot(page, "01-start-legevakt")
+
+    # Clicking an arrangement in the legend shows only it (the grey base stays as backdrop).
+    first = page.locator("#map .legend .traces").first
+    name = first.text_content()
+    first.click()
+    page.wait_for_function(VISIBLE_ARRANGEMENTS + ".length === 1")
+    assert page.evaluate(VISIBLE_ARRANGEMENTS) == [name]
+    assert page.evaluate("document.querySelector('#map .js-plotly-plot')._fullData[0].visible") is True
+    screenshot(page, "01b-legend-highlights-one-arrangement")
+    first.click()
+    page.wait_for_function(VISIBLE_ARRANGEMENTS + ".length > 1")
 
 
 def test_br002_switching_service_and_region_updates_map_and_url(page, live_app: LiveApp) -> None:
