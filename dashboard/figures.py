@@ -94,7 +94,11 @@ def base_trace(model: "CooperationModel", base: MapBase) -> dict[str, Any]:
 
 
 def selection_trace(model: "CooperationModel", base: MapBase, municipality: str | None) -> dict[str, Any]:
-    """A ring and label on the municipality whose profile is open (empty when none)."""
+    """A ring and label on the municipality whose profile is open (empty when none).
+
+    Two rings at one point, a wide white one under a black one, and a shadowed label, so the
+    marker reads on light and dark fills alike.
+    """
     trace: dict[str, Any] = {
         "type": "scattergeo",
         "name": "Valgt kommune",
@@ -103,14 +107,19 @@ def selection_trace(model: "CooperationModel", base: MapBase, municipality: str 
         "lat": [],
         "text": [],
         "textposition": "top center",
-        "textfont": {"size": 13, "color": palette.SELECTION_LINE},
-        "marker": {"symbol": "circle-open", "size": 26, "line": {"width": 3}, "color": palette.SELECTION_LINE},
+        "textfont": {"size": 14, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
+        "marker": {
+            "symbol": "circle-open",
+            "size": [30, 26],
+            "color": ["#ffffff", palette.SELECTION_LINE],
+            "line": {"width": [6, 3]},
+        },
         "showlegend": False,
         "hoverinfo": "skip",
     }
     if municipality and municipality in base.anchors:
         lon, lat = base.anchors[municipality]
-        trace.update(lon=[lon], lat=[lat], text=[plain(_name(model, municipality))])
+        trace.update(lon=[lon, lon], lat=[lat, lat], text=["", plain(_name(model, municipality))])
     return trace
 
 
@@ -615,15 +624,15 @@ def sector_bars_spec(
                 "hovertemplate": f"%{{y}}<br>{plain(label)}: %{{x}}<extra></extra>",
             }
         )
-    height = max(260, 28 * len(counts) + 120)
+    height = max(340, 28 * len(counts) + 130)
     layout = {
         "barmode": "stack",
         "height": height,
         "title": {"text": "Ordninger per kommune fordelt på sektor", "x": 0.01, "xanchor": "left", "font": {"size": 16}},
         "xaxis": {"title": {"text": "Antall ordninger"}, "gridcolor": "#eceff1"},
         "yaxis": {"automargin": True},
-        "margin": {"l": 8, "r": 8, "t": 48, "b": 70},
-        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "font": {"size": 12}},
+        "margin": {"l": 8, "r": 8, "t": 48, "b": 50},
+        "legend": {"title": {"text": "Sektor"}, "font": {"size": 12}, "traceorder": "normal"},
         "font": {"family": FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",

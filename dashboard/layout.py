@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from dash import dash_table, dcc, html
 
 from dashboard import ids
+from dashboard.figures import FONT_FAMILY
 from dashboard.url_state import ViewState
 from dashboard.view_data import COVERAGE_COLUMNS, norwegian_key
 
@@ -164,8 +165,22 @@ def _table(table_id: str, columns: tuple[str, ...] | list[str]) -> dash_table.Da
         filter_options={"case": "insensitive", "placeholder_text": "Filtrer …"},
         page_action="none",
         style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "fontFamily": "inherit", "padding": "6px"},
-        style_header={"fontWeight": "600", "backgroundColor": "#eceff1"},
+        style_cell={
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "fontFamily": FONT_FAMILY,
+            "fontSize": "14px",
+            "padding": "6px",
+            "minWidth": "80px",
+            "maxWidth": "380px",
+        },
+        style_cell_conditional=[
+            {"if": {"column_id": "Partnere"}, "minWidth": "240px"},
+            {"if": {"column_id": "Ordning"}, "minWidth": "180px"},
+            {"if": {"column_id": "Kilde"}, "whiteSpace": "nowrap"},
+        ],
+        style_header={"fontWeight": "600", "backgroundColor": "#eceff1", "fontFamily": FONT_FAMILY},
         style_data_conditional=[{"if": {"filter_query": '{Ordning} = "Ingen ordning"'}, "fontWeight": "600"}],
     )
 

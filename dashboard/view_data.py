@@ -281,7 +281,9 @@ def coverage_rows(
             continue
         rows.append((model.name_of(number), number, "ja", NO_ARRANGEMENT, "", "", "", ""))
     frame = pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
-    return frame.sort_values(["Kommune", "Ordning"], key=lambda column: column.map(norwegian_key)).reset_index(drop=True)
+    # Surveyed municipalities first (what the survey is about), partners outside after them.
+    frame = frame.assign(_order=frame["Kartlagt"].map({"ja": "0", "nei": "1"}) + frame["Kommune"].map(norwegian_key))
+    return frame.sort_values(["_order", "Ordning"], key=lambda column: column.map(norwegian_key)).drop(columns="_order").reset_index(drop=True)
 
 
 def totals_rows(

@@ -76,7 +76,7 @@ def test_cb007_choosing_a_municipality_patches_only_its_marker(fixture_dataset: 
     patch, message = callbacks.map_update(fixture_dataset, ViewState(municipality=HOL), ids.MUNICIPALITY)
     operations = patch_operations(patch)
     assert [op["location"] for op in operations] == [["data", figures.SELECTION_TRACE]]
-    assert operations[0]["params"]["value"]["text"] == ["Hol"]
+    assert operations[0]["params"]["value"]["text"] == ["", "Hol"]
     assert message is no_update
 
 

@@ -54,7 +54,7 @@ def test_fig002_base_and_selection_traces_come_first_and_geometry_is_referenced_
     spec = service_spec(fixture_dataset, municipality=HOL)
     base, selection = spec["data"][figures.BASE_TRACE], spec["data"][figures.SELECTION_TRACE]
     assert base["type"] == "choropleth" and len(base["locations"]) == 356
-    assert selection["type"] == "scattergeo" and selection["lon"] == [fixture_dataset.base.anchors[HOL][0]]
+    assert selection["type"] == "scattergeo" and selection["lon"] == [fixture_dataset.base.anchors[HOL][0]] * 2
     assert all(t["geojson"] == "/_geo/test.json" for t in spec["data"] if t["type"] == "choropleth")
     assert "coordinates" not in json.dumps(spec), "polygons must not travel in the figure"
 

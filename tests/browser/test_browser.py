@@ -125,6 +125,7 @@ def test_br004_shared_link_reopens_the_view_and_back_forward_work(page, live_app
     page.wait_for_function("new URLSearchParams(location.search).get('visning') === 'antall'")
     page.wait_for_function("!document.getElementById('sector-bars-panel').hidden")
     page.wait_for_selector("#sector-bars .bars path")
+    page.wait_for_function("document.querySelector('#sector-bars .main-svg').getBoundingClientRect().height > 200")
     screenshot(page, "05-counts-map")
     screenshot(page, "05-sector-bars", selector="#sector-bars-panel")
 
