@@ -8,6 +8,7 @@ from dash import dash_table, dcc, html
 
 from dashboard import ids
 from dashboard.figures import FONT_FAMILY
+from dashboard.plotly_locale import plotly_locale_config
 from dashboard.url_state import ViewState
 from dashboard.view_data import COVERAGE_COLUMNS, norwegian_key
 
@@ -35,11 +36,14 @@ MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
 def graph_config(topojson_url: str, filename: str) -> dict[str, Any]:
     """plotly.js config: local topojson (never the CDN), Norwegian-friendly modebar."""
     return {
+        **plotly_locale_config(),
         "topojsonURL": topojson_url,
         "displaylogo": False,
         "scrollZoom": True,
         "responsive": True,
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        # No "Share chart": it uploads the figure to Plotly's cloud (data leaving the app).
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
@@ -261,7 +265,10 @@ def build_layout(
                                 hidden=map_hidden,
                             ),
                             html.Div(
-                                dcc.Graph(id=ids.SECTOR_BARS, config={"displaylogo": False, "responsive": True}),
+                                dcc.Graph(
+                                    id=ids.SECTOR_BARS,
+                                    config=graph_config(topojson_url, "ordninger-per-sektor"),
+                                ),
                                 id=ids.SECTOR_BARS_PANEL,
                                 className="panel",
                                 hidden=state.view != ids.VIEW_INTENSITY,

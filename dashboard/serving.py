@@ -25,7 +25,7 @@ from dashboard.map_base import feature_collection
 BOUNDARIES_ROUTE = "/_geo/kommuner-{digest}.json"
 # Fingerprinted URL: the content behind it never changes, so browsers may keep it for a year.
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
-GZIP_LEVEL = 9
+GZIP_LEVEL = 6
 BROTLI_QUALITY = 11
 
 

@@ -55,6 +55,8 @@ def test_lay002_main_services_first_then_a_disabled_divider(fixture_dataset: Dat
 def test_lay003_map_uses_local_topojson_and_starts_with_a_message(tree) -> None:
     graph = [c for c in walk(tree) if getattr(c, "id", None) == ids.MAP][0]
     assert graph.config["topojsonURL"] == "/assets/topojson/"
+    assert graph.config["showSendToCloud"] is False and "sendChartToCloud" in graph.config["modeBarButtonsToRemove"]
+    assert graph.config["locale"] == "nb" and graph.config["locales"]["nb"]["format"]["decimal"] == ","
     message = [c for c in walk(tree) if getattr(c, "id", None) == ids.MAP_MESSAGE][0]
     assert message.children.startswith("Legevakt:") and message.role == "status"
 

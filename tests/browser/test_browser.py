@@ -64,6 +64,8 @@ def test_br001_page_loads_with_polygons_legend_and_attribution(page, live_app: L
     assert "Ordning (legevakt)" in legend and "To ordninger" in legend
     annotations = " ".join(page.eval_on_selector_all("#map .annotation", "nodes => nodes.map(n => n.textContent)"))
     assert "Kilde: NIVI Analyse 2021" in annotations and "Kartgrunnlag: © Kartverket" in annotations
+    buttons = page.eval_on_selector_all("#map .modebar-btn", "bs => bs.map(b => b.getAttribute('data-title'))")
+    assert "Last ned figur som PNG" in buttons and not [b for b in buttons if "Share" in b], buttons
     if live_app.real:
         assert "Ingen ordning" in legend and "Tinn" in page.inner_text("#map-message")
     screenshot(page, "01-start-legevakt")
