@@ -20,6 +20,7 @@ from dashboard.view_data import (
     ServiceMapData,
     focus_in,
     municipality_counts,
+    outside_member_hover,
     partner_edges,
     plain,
     service_map_data,
@@ -88,8 +89,8 @@ def base_trace(model: "CooperationModel", base: MapBase) -> dict[str, Any]:
         "showscale": False,
         "showlegend": False,
         "marker": {"line": {"color": palette.BASE_LINE, "width": 0.5}},
-        "hovertext": [plain(_name(model, number)) for number in numbers],
-        "hoverinfo": "text",
+        # The name comes from the boundary file's properties: no per-municipality text to send.
+        "hovertemplate": "%{properties.kommune}<extra></extra>",
     }
 
 
@@ -224,13 +225,16 @@ def service_map_spec(
         inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
         outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
         legend_shown = False
-        for numbers, fill in ((inside, color), (outside, palette.tint(color))):
+        for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            traces.append(
-                _choropleth(base, numbers, fill, data.hover, name=short_name(name), group=arrangement_id)
-                | {"showlegend": not legend_shown}
-            )
+            trace = _choropleth(base, numbers, fill, data.hover, name=short_name(name), group=arrangement_id)
+            if not surveyed:
+                # One text for all members outside the survey; the name comes from the boundaries.
+                del trace["hovertext"], trace["hoverinfo"]
+                header = "<b>%{properties.kommune}</b><br>"
+                trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+            traces.append(trace | {"showlegend": not legend_shown})
             legend_shown = True
     if show_network:
         traces.extend(_service_network_traces(model, data, base, colors))
@@ -311,8 +315,8 @@ def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]
         "lat": [base.anchors[number][1] for number in gaps],
         "customdata": gaps,
         "marker": {"symbol": "x", "size": 14, "color": palette.GAP_LINE, "line": {"width": 1, "color": "#ffffff"}},
-        "hovertext": [data.hover[number] for number in gaps],
-        "hoverinfo": "text",
+        # Hover comes from the polygon underneath; markers repeat no text.
+        "hoverinfo": "skip",
     }
     key = _legend_keys((("square-x-open", f"{NO_ARRANGEMENT} (hvit med kryss)"),), group="gap")[0]
     key["marker"] |= {"size": 14, "color": palette.GAP_LINE, "line": {"width": 2.2, "color": palette.GAP_LINE}}
@@ -337,7 +341,7 @@ def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set
         line_color=palette.DOUBLE_LINE,
         line_width=2.6,
     )
-    lons, lats, dot_colors, hover, custom = [], [], [], [], []
+    lons, lats, dot_colors, custom = [], [], [], []
     for number in doubles:
         arrangement_ids = data.doubles[number]
         lon, lat = base.anchors[number]
@@ -346,8 +350,9 @@ def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set
             lons.append(round(lon + (position - middle) * DOUBLE_DOT_OFFSET, 4))
             lats.append(lat)
             dot_colors.append(colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0]))
-            hover.append(data.hover[number])
             custom.append(number)
+    # Hover comes from the polygons underneath (their text lists every arrangement), so the
+    # outline and the dots repeat no text.
     points = {
         "type": "scattergeo",
         "legendgroup": "double",
@@ -356,16 +361,16 @@ def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set
         "lon": lons,
         "lat": lats,
         "customdata": custom,
-        "hovertext": hover,
-        "hoverinfo": "text",
+        "hoverinfo": "skip",
     }
-    halo = points | {"name": "To ordninger", "marker": {"size": 18, "color": "#ffffff"}, "hoverinfo": "skip"}
+    halo = points | {"name": "To ordninger", "marker": {"size": 18, "color": "#ffffff"}}
     dots = points | {
         "name": "To ordninger",
         "marker": {"size": 11, "color": dot_colors, "line": {"width": 1.5, "color": palette.DOUBLE_LINE}},
     }
     key = _legend_keys((("square-open", "To ordninger (tykk kant, én prikk per ordning)"),), group="double")[0]
     key["marker"] |= {"size": 14, "color": palette.DOUBLE_LINE, "line": {"width": 2.6, "color": palette.DOUBLE_LINE}}
+    outline = {key_: value for key_, value in outline.items() if key_ != "hovertext"} | {"hoverinfo": "skip"}
     return [outline | {"showlegend": False}, halo, dots, key]
 
 

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from dashboard.model import CooperationModel
 
 # Hover boxes stay readable: long partner lists are cut, and lines wrap at about this width.
-HOVER_MAX_PARTNERS = 12
+HOVER_MAX_PARTNERS = 8
 HOVER_LINE_CHARS = 70
+# From this many arrangements of one service, a municipality's hover lists them one line each.
+COMPACT_HOVER_FROM = 2
 UNKNOWN_HOST = "ikke oppgitt i kilden"
 
 COVERAGE_COLUMNS = (
@@ -149,16 +151,54 @@ def municipality_hover(
     lines = [f"<b>{plain(model.name_of(number))}</b>"]
     if len(arrangement_ids) >= 2:
         lines.append(f"{len(arrangement_ids)} ordninger for {plain(service_label.lower())}:")
+    if len(arrangement_ids) > COMPACT_HOVER_FROM:
+        # Many arrangements: one line each (the hover repeats in every trace the municipality
+        # is in, so full partner lists would grow with the square of the count).
+        for arrangement_id in arrangement_ids:
+            row = model.arrangement(arrangement_id)
+            lines.append(
+                f"• {plain(row['name'])} (vert: {plain(host_names(model, arrangement_id))}; {plain(row['source'])})"
+            )
+        lines.append("<i>Partnere: se profilen eller tabellen</i>")
+        if not surveyed:
+            lines.append("<i>Ikke blant de kartlagte kommunene</i>")
+        return "<br>".join(lines)
     for arrangement_id in arrangement_ids:
         row = model.arrangement(arrangement_id)
         partners = [model.name_of(member) for member in model.members(arrangement_id) if member != number]
         lines.append(f"<b>{plain(row['name'])}</b>")
-        lines.append(f"  Partnere: {wrap_list(partners) if partners else 'ingen oppgitt'}")
+        if not partners:
+            lines.append("  Partnere: ingen oppgitt")
+        elif surveyed:
+            lines.append(f"  Partnere: {wrap_list(partners)}")
+        else:
+            # Members outside the survey get the count only: the names are on the surveyed
+            # members' hover, and large companies would repeat 50 names on every member.
+            lines.append(f"  Partnere: {len(partners)} kommuner")
         lines.append(f"  Vertskommune: {plain(host_names(model, arrangement_id))}")
         lines.append(f"  Kilde: {plain(row['source'])}")
     if not surveyed:
         lines.append("<i>Ikke blant de kartlagte kommunene</i>")
     return "<br>".join(lines)
+
+
+def outside_member_hover(model: "CooperationModel", arrangement_id: str) -> str:
+    """Hover of every member outside the survey, after its name line: the same for all of them.
+
+    Meant for a trace-level hovertemplate (the name comes from the boundary file), so a company
+    with 60 owners sends this text once, not 60 times. Braces are escaped: `%{` would otherwise
+    start a template variable.
+    """
+    row = model.arrangement(arrangement_id)
+    partners = len(model.members(arrangement_id)) - 1
+    lines = [
+        f"<b>{plain(row['name'])}</b>",
+        f"  Partnere: {partners} kommuner" if partners > 0 else "  Partnere: ingen oppgitt",
+        f"  Vertskommune: {plain(host_names(model, arrangement_id))}",
+        f"  Kilde: {plain(row['source'])}",
+        "<i>Ikke blant de kartlagte kommunene</i>",
+    ]
+    return "<br>".join(lines).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def service_network_segments(

@@ -198,3 +198,29 @@ def test_cb019_prepared_dataset_knows_valid_link_values(fixture_dataset: Dataset
 @pytest.mark.parametrize("decimal_in, expected", [(4.0, "4,0"), (38.25, "38,2"), (0.05, "0,1")])
 def test_cb020_norwegian_decimals(decimal_in: float, expected: str) -> None:
     assert callbacks.decimal(decimal_in) == expected
+
+
+def test_cb101_every_region_and_view_of_the_real_survey_renders_and_explains_itself(real_dataset: Dataset) -> None:
+    model = real_dataset.model
+    for region_id, _name, _kind in model.region_options():
+        for view in ids.VIEWS:
+            state = ViewState(view=view, region=region_id)
+            patch, message = callbacks.map_update(real_dataset, state, ids.REGION)
+            assert isinstance(message, str) and message, (region_id, view)
+            if view == ids.VIEW_TABLE:
+                assert patch is no_update
+                coverage, totals, _columns = callbacks.table_records(real_dataset, state)
+                assert isinstance(coverage, list) and isinstance(totals, list)
+
+
+def test_cb102_every_service_of_the_real_survey_renders_with_network(real_dataset: Dataset) -> None:
+    for service, _label in real_dataset.model.service_options():
+        patch, message = callbacks.map_update(real_dataset, ViewState(service=service, network=True), ids.SERVICE)
+        assert len(patch_json(patch)) < 50_000, service
+        assert message.startswith(real_dataset.model.service_label(service)), message
+
+
+def test_cb103_real_profile_of_every_surveyed_municipality(real_dataset: Dataset) -> None:
+    for number in real_dataset.model.focus:
+        children, hidden = callbacks.profile_view(real_dataset, number)
+        assert hidden is False and "deltar i" in str(children.to_plotly_json())
