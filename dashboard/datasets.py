@@ -82,3 +82,7 @@ class DatasetResolver:
         while len(self._cache) > MAX_CACHED_DATASETS:
             self._cache.popitem(last=False)
         return dataset
+
+    def resolve_model(self, store_value: Any = None) -> "CooperationModel":
+        """Just the model behind a store value (built-in when None)."""
+        return self(store_value).model

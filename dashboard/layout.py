@@ -263,6 +263,8 @@ def build_layout(
                                 id=ids.MAP_PANEL,
                                 className="panel",
                                 hidden=map_hidden,
+                                role="region",
+                                **{"aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)"},
                             ),
                             html.Div(
                                 dcc.Graph(

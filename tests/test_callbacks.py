@@ -181,7 +181,7 @@ def test_cb018_resolver_defaults_to_builtin_and_caches_uploads(fixture_dataset: 
         return fixture_dataset.model if value.get("id") == "upload-1" else None
 
     resolve = DatasetResolver(fixture_dataset, lookup)
-    assert resolve(None) is fixture_dataset
+    assert resolve(None) is fixture_dataset and resolve.resolve_model(None) is fixture_dataset.model
     uploaded = resolve({"id": "upload-1"})
     assert uploaded is not fixture_dataset and uploaded.base is fixture_dataset.base
     assert resolve({"id": "upload-1"}) is uploaded and calls == [{"id": "upload-1"}]
