@@ -107,12 +107,12 @@ def test_br003_clicking_a_municipality_opens_its_profile(page, live_app: LiveApp
     profile = page.inner_text("#profile")
     assert "Hol deltar i" in profile and "Kilde" in profile
     assert query_of(page)["kommune"] == [HOL]
+    screenshot(page, "03-map-with-hol-selected")
+    screenshot(page, "03-profile-hol", selector="#profile")
     with page.expect_download() as download_info:
         page.click("#profile-download-button")
     content = download_info.value.path().read_text(encoding="utf-8")
     assert content.startswith("\ufeffKommune,Sektor,Ordning") and "Hol," in content
-    screenshot(page, "03-map-with-hol-selected")
-    screenshot(page, "03-profile-hol", selector="#profile")
 
 
 def test_br004_shared_link_reopens_the_view_and_back_forward_work(page, live_app: LiveApp) -> None:
