@@ -369,28 +369,25 @@ def register(app: Dash, resolve: Resolver) -> None:
         dataset = resolve(store)
         return sync_state(dataset, ctx.triggered_id, search, current_state(dataset, values), click_data)
 
-    @app.callback(
-        Output(ids.MAP, "figure"),
-        Output(ids.MAP_MESSAGE, "children"),
-        *control_inputs,
-        Input(ids.DATASET, "data"),
-        prevent_initial_call=True,
-    )
-    def _map(*args):
-        *values, store = args
-        dataset = resolve(store)
-        return map_update(dataset, current_state(dataset, values), ctx.triggered_id)
+    def on_state_change(outputs: Sequence[Output], body: Callable[[Dataset, ViewState], Any]) -> None:
+        """Register `body(dataset, state)` to run whenever a control or the dataset changes."""
 
-    @app.callback(
-        Output(ids.SECTOR_BARS, "figure"),
-        *control_inputs,
-        Input(ids.DATASET, "data"),
-        prevent_initial_call=True,
+        def callback(*args):
+            *values, store = args
+            dataset = resolve(store)
+            return body(dataset, current_state(dataset, values))
+
+        app.callback(*outputs, *control_inputs, Input(ids.DATASET, "data"), prevent_initial_call=True)(callback)
+
+    on_state_change(
+        [Output(ids.MAP, "figure"), Output(ids.MAP_MESSAGE, "children")],
+        lambda dataset, state: map_update(dataset, state, ctx.triggered_id),
     )
-    def _bars(*args):
-        *values, store = args
-        dataset = resolve(store)
-        return sector_bars(dataset, current_state(dataset, values))
+    on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
+    on_state_change(
+        [Output(ids.TABLE, "data"), Output(ids.TOTALS_TABLE, "data"), Output(ids.TOTALS_TABLE, "columns")],
+        table_records,
+    )
 
     @app.callback(
         Output(ids.MAP_PANEL, "hidden"),
@@ -403,19 +400,6 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     def _panels(view):
         return panel_visibility(view)
-
-    @app.callback(
-        Output(ids.TABLE, "data"),
-        Output(ids.TOTALS_TABLE, "data"),
-        Output(ids.TOTALS_TABLE, "columns"),
-        *control_inputs,
-        Input(ids.DATASET, "data"),
-        prevent_initial_call=True,
-    )
-    def _tables(*args):
-        *values, store = args
-        dataset = resolve(store)
-        return table_records(dataset, current_state(dataset, values))
 
     @app.callback(
         Output(ids.PROFILE, "children"),
