@@ -12,3 +12,4 @@ test: setup
 
 bench: setup
 	python3 bench/run.py
+	python3 bench/export_bench.py
