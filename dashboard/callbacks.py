@@ -6,6 +6,7 @@ so a session can look at an uploaded dataset while another looks at the survey.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 
@@ -32,6 +33,9 @@ from dashboard.view_data import (
 Resolver = Callable[[Any], Dataset]
 # Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
 CSV_BOM = "\ufeff"
+
+# Inputs after which the map frames its municipalities anew (the user's own zoom is dropped).
+REFRAMING_TRIGGERS = (ids.DATASET, ids.REGION)
 
 STATE_OUTPUTS = (
     (ids.VIEW, "value"),
@@ -175,20 +179,34 @@ def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple
     patch["layout"]["legend"]["title"] = layout["legend"]["title"]
     patch["layout"]["geo"]["lonaxis"] = layout["geo"].get("lonaxis", {})
     patch["layout"]["geo"]["lataxis"] = layout["geo"].get("lataxis", {})
-    patch["layout"]["uirevision"] = uirevision(state)
+    patch["layout"]["uirevision"] = uirevision(dataset, state)
+    if trigger in REFRAMING_TRIGGERS:
+        # plotly writes the user's zoom and pan into the layout itself; drop them so the new
+        # frame (lonaxis/lataxis above) is what the map shows.
+        del patch["layout"]["geo"]["center"]
+        del patch["layout"]["geo"]["projection"]["scale"]
     return patch, message
+
+
+def main_trigger(triggered_prop_ids: Mapping[str, str]) -> str | None:
+    """The input that decides how the map updates when several change at once (switching the
+    dataset also resets controls): a re-framing one first, else the first that changed."""
+    triggered = list(triggered_prop_ids.values())
+    return next((component for component in REFRAMING_TRIGGERS if component in triggered), triggered[0] if triggered else None)
 
 
 def initial_map(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
     """The figure embedded in the page layout, with the same uirevision map_update uses."""
     spec, message = map_spec_and_message(dataset, state)
-    spec["layout"]["uirevision"] = uirevision(state)
+    spec["layout"]["uirevision"] = uirevision(dataset, state)
     return spec, message
 
 
-def uirevision(state: ViewState) -> str:
-    """A new region re-frames the map; other changes keep the user's own pan and zoom."""
-    return f"region:{state.region or ''}"
+def uirevision(dataset: Dataset, state: ViewState) -> str:
+    """A new region or a dataset of other municipalities (an upload) re-frames the map; other
+    changes keep the user's own pan and zoom."""
+    municipalities = hashlib.sha1(",".join(dataset.model.focus).encode()).hexdigest()[:10]
+    return f"region:{state.region or ''}|kommuner:{municipalities}"
 
 
 def sector_bars(dataset: Dataset, state: ViewState) -> Any:
@@ -381,7 +399,7 @@ def register(app: Dash, resolve: Resolver) -> None:
 
     on_state_change(
         [Output(ids.MAP, "figure"), Output(ids.MAP_MESSAGE, "children")],
-        lambda dataset, state: map_update(dataset, state, ctx.triggered_id),
+        lambda dataset, state: map_update(dataset, state, main_trigger(ctx.triggered_prop_ids)),
     )
     on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
     on_state_change(
