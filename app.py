@@ -19,6 +19,8 @@ from dashboard.datasets import DatasetResolver, prepare
 from dashboard.layout import build_layout
 from dashboard.map_base import MapBase
 from dashboard.serving import serve_boundaries
+from dashboard.upload import UploadedFiles
+from dashboard.upload_callbacks import register_upload
 from dashboard.url_state import default_state
 
 ROOT = Path(__file__).resolve().parent
@@ -55,7 +57,7 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     """Load data once, build the layout, register callbacks.
 
     `model` defaults to the built-in survey; `lookup` resolves DATASET store values of uploaded
-    files to their models (see dashboard/datasets.py).
+    files to their models (default: dashboard/upload.py re-validates the session's file).
     """
     if model is None:
         from dashboard.loader import load_builtin_cached
@@ -78,7 +80,10 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     state = default_state(builtin.allowed)
     figure, message = initial_map(builtin, state)
     app.layout = build_layout(model, state, figure, app.get_asset_url("topojson/"), message)
-    register(app, DatasetResolver(builtin, lookup))
+    uploads = UploadedFiles(model)
+    resolver = DatasetResolver(builtin, lookup if lookup is not None else uploads)
+    register(app, resolver)
+    register_upload(app, resolver, uploads)
     return app
 
 

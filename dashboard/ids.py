@@ -6,6 +6,20 @@ from __future__ import annotations
 URL = "url"
 DATASET = "dataset"
 
+# Bring your own data: template downloads, upload, and which dataset is shown
+DATASET_LABEL = "dataset-label"
+DATASET_RESET = "dataset-reset"
+UPLOAD_PANEL = "upload-panel"
+UPLOAD = "upload"
+UPLOAD_REJECTED = "upload-rejected"
+UPLOAD_PROBLEMS = "upload-problems"
+TEMPLATE_XLSX_BUTTON = "template-xlsx-button"
+TEMPLATE_XLSX_DOWNLOAD = "template-xlsx-download"
+TEMPLATE_CSV_BUTTON = "template-csv-button"
+TEMPLATE_CSV_DOWNLOAD = "template-csv-download"
+LEAD = "lead"
+SOURCE_NOTE = "source-note"
+
 # Controls
 VIEW = "view"
 SERVICE = "service"

@@ -9,6 +9,7 @@ from dash import dash_table, dcc, html
 from dashboard import ids
 from dashboard.figures import FONT_FAMILY
 from dashboard.plotly_locale import plotly_locale_config
+from dashboard.upload_layout import dataset_bar, upload_panel
 from dashboard.url_state import ViewState
 from dashboard.view_data import COVERAGE_COLUMNS, norwegian_key
 
@@ -31,6 +32,19 @@ REGION_KIND_LABELS = {
 NETWORK_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
 MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
+
+
+def lead_text(model: "CooperationModel") -> str:
+    """The sentence under the title: what the shown dataset covers."""
+    return (
+        f"Interkommunalt samarbeid i {len(model.focus)} kartlagte kommuner – hvem samarbeider med hvem, "
+        "om hva, og hvor det mangler en ordning."
+    )
+
+
+def source_note(model: "CooperationModel") -> str:
+    """The page's credit line (the maps carry their own)."""
+    return f"Kilde: {model.source_label}. Kartgrunnlag: © Kartverket."
 
 
 def graph_config(topojson_url: str, filename: str) -> dict[str, Any]:
@@ -224,15 +238,14 @@ def build_layout(
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.DATASET, data=None),
+            # Session storage: an uploaded file stays in this tab only (see dashboard/upload.py).
+            dcc.Store(id=ids.DATASET, data=None, storage_type="session"),
             html.Header(
                 [
                     html.H1("Samarbeidskartet"),
-                    html.P(
-                        f"Interkommunalt samarbeid i {len(model.focus)} kartlagte kommuner – hvem samarbeider med hvem, "
-                        "om hva, og hvor det mangler en ordning.",
-                        className="lead",
-                    ),
+                    html.P(lead_text(model), id=ids.LEAD, className="lead"),
+                    dataset_bar(model),
+                    upload_panel(),
                 ],
                 className="app-header",
             ),
@@ -298,7 +311,7 @@ def build_layout(
             ),
             html.Footer(
                 [
-                    html.P(f"Kilde: {model.source_label}. Kartgrunnlag: © Kartverket."),
+                    html.P(source_note(model), id=ids.SOURCE_NOTE),
                     html.P(
                         "Kartleggingen dekker de kartlagte kommunene; partnere utenfor vises lysere og er bare med "
                         "der de deltar i samme ordning."
