@@ -7,6 +7,7 @@ access, so importing this module loads no data).
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -16,8 +17,11 @@ from flask import Flask
 
 from dashboard.callbacks import initial_map, register
 from dashboard.datasets import DatasetResolver, prepare
+from dashboard.download import MapDownloads
+from dashboard.export import Renderer
 from dashboard.layout import build_layout
 from dashboard.map_base import MapBase
+from dashboard.presentation_callbacks import register as register_presentation
 from dashboard.serving import serve_boundaries
 from dashboard.upload import UploadedFiles
 from dashboard.upload_callbacks import register_upload
@@ -84,7 +88,15 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     resolver = DatasetResolver(builtin, lookup if lookup is not None else uploads)
     register(app, resolver)
     register_upload(app, resolver, uploads)
+    register_presentation(app, resolver, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
     return app
+
+
+def _app_renderer() -> Renderer:
+    """One Chromium per app for «Last ned kart»: started by the first download, closed at exit."""
+    renderer = Renderer()
+    atexit.register(renderer.close)
+    return renderer
 
 
 def __getattr__(name: str) -> Any:

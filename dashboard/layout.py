@@ -9,6 +9,7 @@ from dash import dash_table, dcc, html
 from dashboard import ids
 from dashboard.figures import FONT_FAMILY
 from dashboard.plotly_locale import plotly_locale_config
+from dashboard.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.upload_layout import dataset_bar, upload_panel
 from dashboard.url_state import ViewState
 from dashboard.view_data import COVERAGE_COLUMNS, norwegian_key
@@ -267,12 +268,15 @@ def build_layout(
                             ),
                             html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
                             html.Div(
-                                dcc.Graph(
-                                    id=ids.MAP,
-                                    figure=map_figure,
-                                    config=graph_config(topojson_url, "samarbeidskart"),
-                                    className="map-graph",
-                                ),
+                                [
+                                    map_toolbar(),
+                                    dcc.Graph(
+                                        id=ids.MAP,
+                                        figure=map_figure,
+                                        config=graph_config(topojson_url, "samarbeidskart"),
+                                        className="map-graph",
+                                    ),
+                                ],
                                 id=ids.MAP_PANEL,
                                 className="panel",
                                 hidden=map_hidden,
@@ -319,6 +323,7 @@ def build_layout(
                 ],
                 className="app-footer",
             ),
+            presentation_overlay(graph_config(topojson_url, "lysbilde")),
         ],
         className="app",
     )

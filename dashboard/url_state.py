@@ -20,6 +20,9 @@ QUERY_KEYS = {
     "municipality": "kommune",
     "network": "nettverk",
 }
+# Presentation mode (?visning=presentasjon&tjenester=legevakt,ppt,nav&region=…): the deck's
+# services in order; the other keys above give the filters every slide shares.
+DECK_KEY = "tjenester"
 
 
 @dataclass(frozen=True)
