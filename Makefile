@@ -13,3 +13,4 @@ test: setup
 bench: setup
 	python3 bench/run.py
 	python3 bench/export_bench.py
+	python3 bench/presentation_bench.py

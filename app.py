@@ -35,6 +35,8 @@ DEFAULT_PORT = 8050
 ASSET_MAX_AGE_SECONDS = 86400
 # Response compression (flask-compress): brotli first, as every current browser accepts it and it
 # makes plotly.js (4.8 MB) 12 % smaller than zstd or gzip; quality 6 compresses it in ~0.15 s.
+# Uploads are limited to 5 MB; base64 inside a Dash request adds a third, so refuse bodies above 10 MB.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
 COMPRESSION = {"COMPRESS_ALGORITHM": ["br", "gzip"], "COMPRESS_BR_LEVEL": 6}
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -68,7 +70,7 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
 
         model = load_builtin_cached()
     server = Flask(__name__)
-    server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS)
+    server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     app = Dash(
         __name__,
         server=server,
