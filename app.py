@@ -15,17 +15,17 @@ from typing import Any, Callable
 from dash import Dash
 from flask import Flask
 
-from dashboard.callbacks import initial_map, register
-from dashboard.datasets import DatasetResolver, prepare
-from dashboard.download import MapDownloads
-from dashboard.export import Renderer
-from dashboard.layout import build_layout
-from dashboard.map_base import MapBase
-from dashboard.presentation_callbacks import register as register_presentation
-from dashboard.serving import serve_boundaries
-from dashboard.upload import UploadedFiles
-from dashboard.upload_callbacks import register_upload
-from dashboard.url_state import default_state
+from dashboard.output.export import Renderer
+from dashboard.views.datasets import DatasetResolver, prepare
+from dashboard.views.map_base import MapBase
+from dashboard.views.view_state import default_state
+from dashboard.web.callbacks import initial_map, register
+from dashboard.web.download import MapDownloads
+from dashboard.web.layout import build_layout
+from dashboard.web.presentation_callbacks import register as register_presentation
+from dashboard.web.serving import serve_boundaries
+from dashboard.web.upload import UploadedFiles
+from dashboard.web.upload_callbacks import register_upload
 
 ROOT = Path(__file__).resolve().parent
 ASSETS = ROOT / "assets"
@@ -63,10 +63,10 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     """Load data once, build the layout, register callbacks.
 
     `model` defaults to the built-in survey; `lookup` resolves DATASET store values of uploaded
-    files to their models (default: dashboard/upload.py re-validates the session's file).
+    files to their models (default: dashboard/web/upload.py re-validates the session's file).
     """
     if model is None:
-        from dashboard.loader import load_builtin_cached
+        from dashboard.data.loader import load_builtin_cached
 
         model = load_builtin_cached()
     server = Flask(__name__)

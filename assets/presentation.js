@@ -1,6 +1,6 @@
 /* Presentation mode (?visning=presentasjon): shows the slide overlay for such links and turns
  * keys into clicks on its buttons. Local script, no dependencies; the server builds the slides.
- * Names must match dashboard/ids.py and url_state.py (tests/test_presentation.py checks them). */
+ * Names must match dashboard/web/ids.py and dashboard/views/view_state.py (tests/output/test_presentation.py checks them). */
 (function () {
   "use strict";
   var OVERLAY = "presentation";

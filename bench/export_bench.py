@@ -27,10 +27,10 @@ sys.path.insert(0, str(REPO))
 
 import plotly.io as pio  # noqa: E402
 
-from dashboard import export, factsheet  # noqa: E402
-from dashboard.loader import load_builtin  # noqa: E402
-from dashboard.map_base import MapBase  # noqa: E402
-from dashboard.url_state import ViewState  # noqa: E402
+from dashboard.data.loader import load_builtin  # noqa: E402
+from dashboard.output import export, factsheet  # noqa: E402
+from dashboard.views.map_base import MapBase  # noqa: E402
+from dashboard.views.view_state import ViewState  # noqa: E402
 
 RESULTS = REPO / "bench" / "export_results.md"
 DATE = dt.date(2026, 11, 22)

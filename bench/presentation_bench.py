@@ -27,14 +27,14 @@ import brotli  # noqa: E402
 from plotly.utils import PlotlyJSONEncoder  # noqa: E402
 
 import app as app_module  # noqa: E402
-from dashboard import ids  # noqa: E402
-from dashboard.callbacks import STATE_OUTPUTS, control_values, map_spec_and_message  # noqa: E402
-from dashboard.datasets import prepare  # noqa: E402
-from dashboard.export import PACK_SERVICES  # noqa: E402
-from dashboard.loader import load_builtin_cached  # noqa: E402
-from dashboard.map_base import MapBase  # noqa: E402
-from dashboard.presentation import Deck, slide_figure  # noqa: E402
-from dashboard.url_state import ViewState  # noqa: E402
+from dashboard.data.loader import load_builtin_cached  # noqa: E402
+from dashboard.output.export import PACK_SERVICES  # noqa: E402
+from dashboard.output.presentation import slide_figure  # noqa: E402
+from dashboard.views.datasets import prepare  # noqa: E402
+from dashboard.views.map_base import MapBase  # noqa: E402
+from dashboard.views.view_state import ViewState  # noqa: E402
+from dashboard.web import ids  # noqa: E402
+from dashboard.web.callbacks import STATE_OUTPUTS, control_values, map_spec_and_message  # noqa: E402
 
 RESULTS = ROOT / "bench" / "presentation_results.md"
 DECK_LINK = "?visning=presentasjon&tjenester=" + ",".join(PACK_SERVICES)

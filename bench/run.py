@@ -34,12 +34,17 @@ sys.path.insert(0, str(ROOT))
 
 import app as app_module  # noqa: E402
 from bench.naive import create_naive_app, naive_figure, naive_geojson, source_bytes  # noqa: E402
-from dashboard import ids  # noqa: E402
-from dashboard.callbacks import STATE_OUTPUTS, control_values, map_update  # noqa: E402
-from dashboard.datasets import prepare  # noqa: E402
-from dashboard.loader import load_builtin_cached  # noqa: E402
-from dashboard.map_base import MapBase  # noqa: E402
-from dashboard.url_state import ViewState  # noqa: E402
+from dashboard.data.loader import load_builtin_cached  # noqa: E402
+from dashboard.views.datasets import prepare  # noqa: E402
+from dashboard.views.map_base import MapBase  # noqa: E402
+from dashboard.views.view_state import (  # noqa: E402
+    VIEW_INTENSITY,
+    VIEW_NETWORK,
+    VIEW_SERVICE_MAP,
+    ViewState,
+)
+from dashboard.web import ids  # noqa: E402
+from dashboard.web.callbacks import STATE_OUTPUTS, control_values, map_update  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
 CHROMIUM = "/usr/bin/chromium"
@@ -296,11 +301,11 @@ def main() -> None:
     # Filter changes
     states = [(ViewState(service=s), ids.SERVICE) for s in MAIN_SERVICES]
     states += [(ViewState(service="legevakt", region=r), ids.REGION) for r in REGIONS]
-    states += [(ViewState(view=ids.VIEW_NETWORK), ids.VIEW), (ViewState(view=ids.VIEW_INTENSITY), ids.VIEW)]
+    states += [(ViewState(view=VIEW_NETWORK), ids.VIEW), (ViewState(view=VIEW_INTENSITY), ids.VIEW)]
     ours: list[Exchange] = []
     for state, trigger in states:
         raw, sent, encoding, seconds = post(client, map_request(state, trigger))
-        label = state.view if state.view != ids.VIEW_SERVICE_MAP else f"{state.service}{' / ' + state.region if state.region else ''}"
+        label = state.view if state.view != VIEW_SERVICE_MAP else f"{state.service}{' / ' + state.region if state.region else ''}"
         ours.append(Exchange(label, raw, sent, encoding, seconds))
     dataset = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=boundaries_url(layout_json)))
     function_times = [median_time(lambda s=state, t=trigger: map_update(dataset, s, t)) for state, trigger in states]

@@ -1,1 +1,1 @@
-"""Samarbeidskartet: data model, loading and the Dash app parts for inter-municipal cooperation."""
+"""Samarbeidskartet, in layers: data → views → output/web → cli (see .importlinter and README's code map)."""

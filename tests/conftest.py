@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fixtures import DATA, GEODATA, real_geodata_ready
 
-from dashboard.datasets import Dataset, prepare
-from dashboard.loader import load_builtin_cached
-from dashboard.map_base import MapBase
-from dashboard.model import CooperationModel
+from dashboard.data.loader import load_builtin_cached
+from dashboard.data.model import CooperationModel
+from dashboard.views.datasets import Dataset, prepare
+from dashboard.views.map_base import MapBase
 
 GEOJSON_URL = "/_geo/test.json"
 

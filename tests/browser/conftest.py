@@ -19,8 +19,8 @@ from fixtures import DATA, GEODATA, real_geodata_ready
 from werkzeug.serving import make_server
 
 import app as app_module
-from dashboard.loader import load_builtin_cached
-from dashboard.model import CooperationModel
+from dashboard.data.loader import load_builtin_cached
+from dashboard.data.model import CooperationModel
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

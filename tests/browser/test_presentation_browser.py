@@ -14,7 +14,7 @@ from conftest import HOST, LiveApp, screenshot
 from werkzeug.serving import make_server
 
 import app as app_module
-from dashboard import export
+from dashboard.output import export
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import LiveApp, screenshot
 
-from dashboard.loader import MAX_UPLOAD_BYTES
-from dashboard.map_base import MapBase
+from dashboard.data.sheets import MAX_UPLOAD_BYTES
+from dashboard.views.map_base import MapBase
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""`python -m dashboard …`: one module per command group, wired together in cli.main."""

@@ -1,0 +1,52 @@
+"""What every command shares: exit codes, the usage error, common options and the model it loads."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from dashboard.data.loader import DATA_DIR, GEODATA_DIR, load_builtin
+from dashboard.data.model import CooperationModel
+from dashboard.data.registry import closest_names, normalize_name, quote_list
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+PROG = "python -m dashboard"
+
+Registrar = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
+
+
+class UsageError(Exception):
+    """The command was asked for something that doesn't exist (exit 2, no traceback)."""
+
+
+def load_model(args: argparse.Namespace) -> CooperationModel:
+    """The built-in model from the folders given on the command line (loaded once per run)."""
+    return load_builtin(Path(args.data_dir), Path(args.geodata_dir))
+
+
+def resolve_service(model: CooperationModel, text: str) -> str:
+    """Service id from an id or label in any case/spacing; UsageError naming the valid ones."""
+    by_key = {}
+    for service_id, label in zip(model.services["id"], model.services["label"]):
+        by_key.setdefault(normalize_name(service_id), service_id)
+        by_key.setdefault(normalize_name(label), service_id)
+    found = by_key.get(normalize_name(text))
+    if found is not None:
+        return found
+    valid = ", ".join(service_id for service_id, _label in model.service_options())
+    choices = {normalize_name(sid): sid for sid in model.services["id"]}
+    choices.update({normalize_name(label): sid for sid, label in zip(model.services["id"], model.services["label"])})
+    closest = closest_names(text, choices)
+    hint = f" Mente du {quote_list(closest)}?" if closest else ""
+    raise UsageError(f"Ukjent tjeneste «{text}».{hint}\nGyldige tjenester: {valid}")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command shares (given after the command name)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=str(DATA_DIR), help="mappe med data (standard: data/)")
+    common.add_argument("--geodata-dir", default=str(GEODATA_DIR), help="mappe med geodata (standard: geodata/)")
+    return common

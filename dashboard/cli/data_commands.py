@@ -1,0 +1,125 @@
+"""The data commands: `coverage`, `totals`, `validate` (a user's sheet) and `validate-data` (data/ and geodata/)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    UsageError,
+    load_model,
+    resolve_service,
+)
+from dashboard.data.model import CooperationModel
+from dashboard.data.problems import DataError
+from dashboard.data.sheets import read_user_file
+from dashboard.output.safe_csv import to_safe_csv
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the data commands to the command line."""
+    for add in (register_coverage, register_totals, register_validate, register_validate_data):
+        add(subparsers, common)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    model = load_model(args)
+    service = resolve_service(model, args.service)
+    table = model.coverage(service).loc[:, ["kommunenummer", "kommune", "arrangementer"]]
+    sys.stdout.write(to_safe_csv(table))
+    return EXIT_OK
+
+
+def register_coverage(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "coverage",
+        parents=[common],
+        help="hvilke ordninger hver kartlagte kommune har for en tjeneste (CSV)",
+        description="Skriver CSV: kommunenummer,kommune,arrangementer — én rad per kartlagt kommune.",
+    )
+    parser.add_argument("service", metavar="TJENESTE", help="tjeneste-id eller navn, f.eks. legevakt eller IKT")
+    parser.set_defaults(handler=_coverage)
+
+
+def _totals(args: argparse.Namespace) -> int:
+    model = load_model(args)
+    sys.stdout.write(to_safe_csv(model.totals()))
+    return EXIT_OK
+
+
+def register_totals(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "totals",
+        parents=[common],
+        help="antall ordninger per kartlagt kommune (CSV)",
+        description="Skriver CSV: kommunenummer,kommune,ordninger.",
+    )
+    parser.set_defaults(handler=_totals)
+
+
+def touched_regions(model: CooperationModel) -> list[tuple[str, str, str]]:
+    """(id, name, kind) of every region with at least one focus municipality, in option order."""
+    focus = set(model.focus)
+    return [
+        option for option in model.region_options() if not focus.isdisjoint(model.region_municipalities(option[0]))
+    ]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"Kan ikke lese «{path}»: {error.strerror or error}") from error
+    base = load_model(args)
+    try:
+        upload = read_user_file(content, path.name, base.registry, base)
+    except DataError as error:
+        print(f"{path.name}: {error.count_text()} — ingenting er lest inn.")
+        for problem in error.problems:
+            print(problem)
+        return EXIT_PROBLEMS
+    regions = touched_regions(upload)
+    fylker = [name for _rid, name, kind in regions if kind == "fylke"]
+    others = [name for _rid, name, kind in regions if kind != "fylke"]
+    print(f"{path.name} er gyldig.")
+    print(f"Ordninger: {len(upload.arrangements)}")
+    print(f"Kommuner: {len(upload.focus)} ({', '.join(name for _knr, name in upload.municipality_options())})")
+    print(f"Fylker: {len(fylker)} ({', '.join(fylker)})")
+    print(f"Regioner: {len(others)}" + (f" ({', '.join(others)})" if others else ""))
+    return EXIT_OK
+
+
+def register_validate(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        parents=[common],
+        help="sjekk et eget regneark (CSV eller XLSX) før opplasting",
+        description="Sjekker et regneark etter malen. Gyldig fil: sammendrag og kode 0. "
+        "Feil: én linje per problem og kode 1.",
+    )
+    parser.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    parser.set_defaults(handler=_validate)
+
+
+def _validate_data(args: argparse.Namespace) -> int:
+    model = load_model(args)
+    print(
+        f"Dataene er gyldige: {len(model.arrangements)} ordninger, {len(model.memberships)} medlemskap, "
+        f"{len(model.focus)} kartlagte kommuner, {len(model.regions)} regioner, "
+        f"{len(model.boundaries)} kommunegrenser."
+    )
+    return EXIT_OK
+
+
+def register_validate_data(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "validate-data",
+        parents=[common],
+        help="sjekk de innebygde dataene (data/ og geodata/)",
+        description="Leser og sjekker data/ og geodata/; skriver alle problemer, én per linje.",
+    )
+    parser.set_defaults(handler=_validate_data)

@@ -1,0 +1,439 @@
+"""Users' own spreadsheets ("bring your own data"): CSV or XLSX, within limits, to a model of their own.
+
+Messages come from dashboard.data.problems, the same as the built-in loader's; vocabulary,
+regions and boundaries come from the built-in model, so no geometry is read per file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from dashboard.data.loader import (
+    DATA_COLUMNS,
+    LEGAL_FORMS,
+    is_year_or_range,
+    load_builtin_cached,
+)
+from dashboard.data.model import LEGAL_FORM_LABELS, CooperationModel
+from dashboard.data.problems import DataError, Problem, Problems
+from dashboard.data.registry import (
+    MunicipalityNameError,
+    Registry,
+    closest_names,
+    normalize_name,
+)
+
+USER_COLUMNS = ("navn", "tjeneste", "sektor", "deltakere", "vertskommune", "organisasjonsform", "etablert", "kilde")
+USER_REQUIRED = ("navn", "deltakere")
+USER_COLUMN_SYNONYMS = {
+    "tjenester": "tjeneste",
+    "tjenesteområde": "tjeneste",
+    "deltaker": "deltakere",
+    "deltakerkommuner": "deltakere",
+    "kommuner": "deltakere",
+    "vertskommuner": "vertskommune",
+    "vert": "vertskommune",
+    "organisering": "organisasjonsform",
+    "år": "etablert",
+    "etableringsår": "etablert",
+    "etablert år": "etablert",
+    "kilder": "kilde",
+}
+USER_LIST_SPLIT = re.compile(r"[;,\n]")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_ROWS = 5000
+# Words people write for a legal form, mapped to the contract's ids.
+LEGAL_FORM_SYNONYMS = {
+    "interkommunalt selskap": "IKS",
+    "aksjeselskap": "AS",
+    "vertskommunesamarbeid": "vertskommune",
+    "kommunalt oppgavefellesskap": "KO",
+    "interkommunalt politisk råd": "IPR",
+    "§ 27": "§27",
+    "27": "§27",
+    "samarbeidsavtale": "avtale",
+}
+USER_LEGAL_FORMS = (*LEGAL_FORMS, "avtale", "annet")
+
+_Rows = list[tuple[int, list[str]]]
+
+
+def read_user_file(
+    content: bytes, filename: str, registry: Registry, base: CooperationModel | None = None
+) -> CooperationModel:
+    """A secretariat's spreadsheet as a model of its own, or DataError with every problem.
+
+    CSV (`,` or `;`; UTF-8 with or without BOM, or Windows-1252) or XLSX (first sheet).
+    Vocabulary (services, sectors), regions and boundaries come from `base` (the built-in
+    model; loaded once via load_builtin_cached when not given), so no geometry is re-read.
+    Pure: it writes nothing, and raises nothing but DataError.
+    """
+    label = Path(str(filename or "opplastet fil")).name
+    try:
+        rows = _user_rows(content, label)
+        if base is None:
+            base = load_builtin_cached()
+        return _user_model(rows, label, registry, base)
+    except DataError:
+        raise
+    except Exception as error:  # last line of defence: a user's file must never show a traceback
+        raise DataError([Problem(label, None, None, None, f"filen kunne ikke leses ({type(error).__name__})")]) from error
+
+
+def _user_rows(content: bytes, label: str) -> _Rows:
+    """(Excel row number, cells) for the header and each non-blank row, within the limits."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        size = len(content) / (1024 * 1024)
+        raise DataError([Problem(label, None, None, None, f"filen er {size:.1f} MB; grensen er 5 MB")])
+    if not content.strip():
+        raise DataError([Problem(label, None, None, None, "filen er tom")])
+    suffix = Path(label).suffix.casefold()
+    if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(content, label)
+    elif suffix == ".xls" or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError([Problem(label, None, None, None, "gammelt Excel-format (.xls) støttes ikke; lagre som .xlsx eller CSV")])
+    elif suffix in ("", ".csv", ".txt"):
+        rows = _csv_rows(content, label)
+    else:
+        raise DataError([Problem(label, None, None, suffix, f"filtypen «{suffix}» støttes ikke; bruk .xlsx eller .csv")])
+    if not rows:
+        raise DataError([Problem(label, None, None, None, "filen er tom")])
+    return rows
+
+
+def _decode(content: bytes, label: str) -> str:
+    """Text of a CSV: BOMs honoured; plain bytes are UTF-8 if they decode, else Windows-1252."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            [Problem(label, None, None, None, "ukjent tegnkoding; lagre filen som UTF-8 eller Windows-1252 (Excel: «CSV (semikolondelt)»)")]
+        ) from error
+
+
+def _csv_rows(content: bytes, label: str) -> _Rows:
+    text = _decode(content, label)
+    lines = text.splitlines()
+    if lines and lines[0].strip().casefold().startswith("sep="):
+        # Excel's own hint line ("sep=;"): honour it, it is not the header.
+        delimiter = lines[0].strip()[4:5] or ";"
+        first_row = 2
+        text = "\n".join(lines[1:])
+    else:
+        header_line = next((line for line in lines if line.strip()), "")
+        delimiter = max((";", ",", "\t"), key=header_line.count)
+        first_row = 1
+    rows: _Rows = []
+    try:
+        for offset, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            _append_row(rows, first_row + offset, [cell.strip() for cell in cells], label)
+    except csv.Error as error:
+        raise DataError([Problem(label, None, None, None, f"CSV-filen kan ikke leses ({error})")]) from error
+    return rows
+
+
+def _xlsx_rows(content: bytes, label: str) -> _Rows:
+    from openpyxl import load_workbook  # imported here: only uploads need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError and its own types alike
+        raise DataError([Problem(label, None, None, None, "filen kan ikke leses som Excel-fil (.xlsx)")]) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows: _Rows = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _append_row(rows, number, [_cell_text(cell) for cell in cells], label)
+        return rows
+    finally:
+        workbook.close()
+
+
+def _append_row(rows: _Rows, number: int, cells: list[str], label: str) -> None:
+    """Keep non-blank rows; refuse once the data rows pass the limit (the header is not counted)."""
+    if not any(cells):
+        return
+    if len(rows) > MAX_UPLOAD_ROWS:
+        raise DataError([Problem(label, None, None, None, f"filen har mer enn {MAX_UPLOAD_ROWS} rader; del den opp")])
+    rows.append((number, cells))
+
+
+def _cell_text(cell: object) -> str:
+    """An Excel cell as the text a person sees (2015, not 2015.0)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "sann" if cell else "usann"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _user_header(header: tuple[int, list[str]], label: str, problems: Problems) -> dict[str, int]:
+    """Column name -> position; reports missing required, repeated and misspelt columns."""
+    number, cells = header
+    positions: dict[str, int] = {}
+    expected = ", ".join(USER_COLUMNS)
+    choices = {column: column for column in USER_COLUMNS}
+    for position, cell in enumerate(cells):
+        key = normalize_name(cell)
+        column = key if key in USER_COLUMNS else USER_COLUMN_SYNONYMS.get(key)
+        if column is None:
+            if not key:
+                continue
+            suggestion = closest_names(key, choices, 1)
+            if suggestion:
+                problems.add(label, number, cell, cell, f"ukjent kolonne «{cell}». Forventede kolonner: {expected}", suggestion[0])
+            continue
+        if column in positions:
+            problems.add(label, number, cell, cell, f"kolonnen «{column}» finnes to ganger")
+            continue
+        positions[column] = position
+    for column in USER_REQUIRED:
+        if column not in positions:
+            problems.add(label, number, None, column, f"mangler kolonnen «{column}». Forventede kolonner: {expected}")
+    return positions
+
+
+class _Vocabulary:
+    """Case- and space-insensitive look-up of ids and labels (services, sectors, legal forms)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], synonyms: dict[str, str] | None = None) -> None:
+        self.by_key: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        for value, text in pairs:
+            for word in (value, text):
+                self.by_key.setdefault(normalize_name(word), value)
+            self.display[normalize_name(text)] = text
+            self.display.setdefault(normalize_name(value), text)
+        for word, value in (synonyms or {}).items():
+            self.by_key.setdefault(normalize_name(word), value)
+
+    def find(self, word: str) -> str | None:
+        return self.by_key.get(normalize_name(word))
+
+    def closest(self, word: str) -> str | None:
+        found = closest_names(word, self.display, 1)
+        return found[0] if found else None
+
+
+def _resolve_names(
+    cell: str, row: int, column: str, label: str, registry: Registry, problems: Problems
+) -> tuple[str, ...] | None:
+    """Kommunenummer for a list of names; None (with problems) if any name fails or repeats."""
+    resolved: list[str] = []
+    ok = True
+    for name in (item.strip() for item in USER_LIST_SPLIT.split(cell)):
+        if not name:
+            continue
+        try:
+            knr = registry.resolve(name)
+        except MunicipalityNameError as error:
+            problems.municipality(label, row, column, error)
+            ok = False
+            continue
+        if knr in resolved:
+            problems.add(label, row, column, name, f"{registry.name_of(knr)} står to ganger")
+            ok = False
+            continue
+        resolved.append(knr)
+    return tuple(resolved) if ok else None
+
+
+def _user_services(cell: str, row: int, label: str, vocabulary: _Vocabulary, problems: Problems) -> tuple[str, ...]:
+    """Service ids: the whole cell if it is one label (labels may hold commas), else a list."""
+    whole = vocabulary.find(cell)
+    if whole is not None:
+        return (whole,)
+    found: list[str] = []
+    for word in (item.strip() for item in USER_LIST_SPLIT.split(cell)):
+        if not word:
+            continue
+        service = vocabulary.find(word)
+        if service is None:
+            problems.add(label, row, "tjeneste", word, f"ukjent tjeneste «{word}»", vocabulary.closest(word))
+        elif service not in found:
+            found.append(service)
+    return tuple(found)
+
+
+def _user_year(cell: str, row: int, label: str, problems: Problems) -> str:
+    if not cell:
+        return ""
+    if is_year_or_range(cell):
+        return re.sub(r"\s*[-–]\s*", "–", cell)
+    problems.add(label, row, "etablert", cell, f"«{cell}» er ikke et årstall (skriv for eksempel 2015)")
+    return ""
+
+
+class _UserSheet:
+    """Reads one uploaded sheet row by row, collecting problems instead of stopping at one."""
+
+    def __init__(self, header: tuple[int, list[str]], label: str, registry: Registry, base: CooperationModel) -> None:
+        self.label = label
+        self.registry = registry
+        self.problems = Problems()
+        self.positions = _user_header(header, label, self.problems)
+        self.width = len(header[1])
+        self.services = _Vocabulary(zip(base.services["id"], base.services["label"]))
+        self.sectors = _Vocabulary(zip(base.sectors["id"], base.sectors["label"]))
+        self.legal_forms = _Vocabulary(
+            ((form, LEGAL_FORM_LABELS.get(form, form)) for form in USER_LEGAL_FORMS), LEGAL_FORM_SYNONYMS
+        )
+        self.seen_names: dict[str, int] = {}
+
+    def cell(self, cells: list[str], column: str) -> str:
+        position = self.positions.get(column)
+        return cells[position].strip() if position is not None and position < len(cells) else ""
+
+    def add(self, row: int, column: str | None, value: object, message: str, suggestion: str | None = None) -> None:
+        self.problems.add(self.label, row, column, value, message, suggestion)
+
+    def name(self, row: int, name: str) -> None:
+        """Names are required and unique (compared the way municipality names are)."""
+        key = normalize_name(name)
+        if "navn" not in self.positions:
+            return  # reported once, as a missing column
+        if not name:
+            self.add(row, "navn", name, "navn mangler")
+        elif key in self.seen_names:
+            self.add(row, "navn", name, f"navnet «{name}» står også på rad {self.seen_names[key]}")
+        else:
+            self.seen_names[key] = row
+
+    def participants(self, row: int, text: str) -> tuple[str, ...] | None:
+        found = _resolve_names(text, row, "deltakere", self.label, self.registry, self.problems)
+        if "deltakere" in self.positions and found == ():
+            self.add(row, "deltakere", text, "ingen deltakere; skriv kommunene skilt med komma")
+        return found
+
+    def hosts(self, row: int, text: str, participants: tuple[str, ...] | None) -> tuple[str, ...]:
+        """Hosts must be participants (checked only when every participant name was understood)."""
+        hosts = _resolve_names(text, row, "vertskommune", self.label, self.registry, self.problems) or ()
+        for knr in hosts:
+            if participants is not None and knr not in participants:
+                name = self.registry.name_of(knr)
+                self.add(row, "vertskommune", name, f"vertskommunen «{name}» er ikke blant deltakerne")
+        return hosts
+
+    def sector(self, row: int, text: str) -> str:
+        sector = self.sectors.find(text) if text else ""
+        if sector is None:
+            self.add(row, "sektor", text, f"ukjent sektor «{text}»", self.sectors.closest(text))
+        return sector or ""
+
+    def legal_form(self, row: int, text: str) -> str:
+        form = self.legal_forms.find(text) if text else "ukjent"
+        if form is None:
+            self.add(row, "organisasjonsform", text, f"ukjent organisasjonsform «{text}»", self.legal_forms.closest(text))
+        return form or ""
+
+    def record(self, row: int, cells: list[str]) -> tuple[dict, tuple[str, ...]]:
+        """One arrangement in the contract's columns, and its members."""
+        if any(cells[self.width :]):
+            self.add(row, None, None, "raden har verdier i en kolonne uten overskrift")
+        # Checked in column order, so the problem lines read left to right like the sheet.
+        name = self.cell(cells, "navn")
+        self.name(row, name)
+        service_text = self.cell(cells, "tjeneste")
+        services = _user_services(service_text, row, self.label, self.services, self.problems) if service_text else ()
+        sector = self.sector(row, self.cell(cells, "sektor"))
+        participants_text = self.cell(cells, "deltakere")
+        participants = self.participants(row, participants_text)
+        hosts = self.hosts(row, self.cell(cells, "vertskommune"), participants)
+        form_text = self.cell(cells, "organisasjonsform")
+        legal_form = self.legal_form(row, form_text)
+        established = _user_year(self.cell(cells, "etablert"), row, self.label, self.problems)
+        kilde = self.cell(cells, "kilde")
+        record = {
+            "id": f"rad-{row}",
+            "name": name,
+            "sector": sector,
+            "services": services,
+            "legal_form": legal_form,
+            "legal_form_basis": "fil" if form_text else "",
+            "hosts": hosts,
+            "host_basis": "fil" if hosts else "",
+            "established": established,
+            "established_basis": "fil" if established else "",
+            "source_table": self.label,
+            "source_row": row,
+            "participants_printed": participants_text,
+            "members_source": f"{self.label} rad {row}",
+            "stated_member_count": None,
+            "members_complete": True,
+            "note": kilde,
+            "source": f"{self.label}, rad {row}" + (f" ({kilde})" if kilde else ""),
+        }
+        return record, participants or ()
+
+
+def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationModel) -> CooperationModel:
+    sheet = _UserSheet(rows[0], label, registry, base)
+    if len(rows) == 1:
+        sheet.add(None, None, None, "filen er tom: den har ingen rader under overskriftene")
+    records = []
+    memberships = []
+    for number, cells in rows[1:]:
+        record, participants = sheet.record(number, cells)
+        records.append(record)
+        memberships.extend((record["id"], knr) for knr in participants)
+    sheet.problems.raise_if_any()
+
+    arrangements = pd.DataFrame(records, columns=[*DATA_COLUMNS["arrangements.csv"], "source"])
+    arrangements = arrangements.astype({"source_row": int, "members_complete": bool})
+    arrangements["stated_member_count"] = arrangements["stated_member_count"].astype(object)
+    membership_frame = pd.DataFrame(memberships, columns=["arrangement_id", "kommunenummer"])
+    regions, region_members = _regions_with_fylker(base, registry)
+    return CooperationModel.build(
+        registry=registry,
+        focus=membership_frame["kommunenummer"],
+        arrangements=arrangements,
+        memberships=membership_frame,
+        regions=regions,
+        region_members=region_members,
+        boundaries=base.boundaries,
+        source_label=label,
+        services=base.services,
+        sectors=base.sectors,
+    )
+
+
+def _regions_with_fylker(base: CooperationModel, registry: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The built-in regions plus every fylke of the registry the built-in data doesn't have yet."""
+    regions = base.regions.loc[:, ["id", "name", "kind"]]
+    have = set(regions["id"]) | set(regions.loc[regions["kind"] == "fylke", "name"])
+    fylker = registry.municipalities.drop_duplicates("fylkesnummer")
+    extra = [
+        (f"fylke-{number}", name, "fylke")
+        for number, name in zip(fylker["fylkesnummer"], fylker["fylke"])
+        if f"fylke-{number}" not in have and name not in have
+    ]
+    extra_ids = {rid for rid, _name, _kind in extra}
+    extra_members = [
+        (f"fylke-{number}", knr)
+        for number, knr in zip(registry.municipalities["fylkesnummer"], registry.municipalities["kommunenummer"])
+        if f"fylke-{number}" in extra_ids
+    ]
+    regions = pd.concat([regions, pd.DataFrame(extra, columns=["id", "name", "kind"])], ignore_index=True)
+    members = pd.concat(
+        [base.region_members.loc[:, ["region_id", "kommunenummer"]], pd.DataFrame(extra_members, columns=["region_id", "kommunenummer"])],
+        ignore_index=True,
+    )
+    return regions, members

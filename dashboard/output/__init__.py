@@ -1,0 +1,1 @@
+"""Files for reports: exported maps, fact sheets, the presentation deck, the template and safe CSV/XLSX."""

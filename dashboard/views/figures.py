@@ -1,0 +1,704 @@
+"""Pure figure builders: (model, options) -> figure. No IO, no globals; usable server-side.
+
+Each map comes in two forms: `*_spec` returns the plain dict (what callbacks patch into the
+browser, cheap to build) and `*_figure` wraps it in a validated `go.Figure` (export, tests).
+Trace order is fixed so callbacks can patch parts: data[0] is the grey base of every
+municipality, data[1] the marker of the chosen municipality, the view's traces follow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.views import colors as palette
+from dashboard.views.map_base import MapBase
+from dashboard.views.view_data import (
+    NO_ARRANGEMENT,
+    ServiceMapData,
+    focus_in,
+    municipality_counts,
+    outside_member_hover,
+    partner_edges,
+    plain,
+    service_map_data,
+    service_network_segments,
+)
+
+if TYPE_CHECKING:
+    from dashboard.data.model import CooperationModel
+
+BASE_TRACE = 0
+SELECTION_TRACE = 1
+MAP_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+LEGEND_NAME_CHARS = 46
+MAP_HEIGHT = 660
+# Vertical distance between attribution lines under the map, as a share of the plot height.
+NOTE_STEP = 0.034
+# Offset (degrees longitude) between the coloured dots of a municipality with two arrangements.
+DOUBLE_DOT_OFFSET = 0.075
+EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
+# Network line classes: (lowest shared count, highest, line width, colour, legend label). Weak
+# ties are thin and pale, strong ones thick and dark, so the strongest partnerships stand out
+# even when large companies tie every municipality to every other.
+EDGE_CLASSES: tuple[tuple[int, float, float, str, str], ...] = (
+    (1, 1, 0.6, "#c6dbef", "1 felles ordning"),
+    (2, 3, 1.0, "#9ecae1", "2–3 felles ordninger"),
+    (4, 7, 1.8, "#6baed6", "4–7 felles ordninger"),
+    (8, 15, 2.8, "#3182bd", "8–15 felles ordninger"),
+    (16, 29, 4.2, "#08519c", "16–29 felles ordninger"),
+    (30, float("inf"), 6.0, "#08306b", "30 eller flere"),
+)
+
+
+def source_line(source_label: str) -> str:
+    """The attribution every map carries (also in exports, being part of the figure)."""
+    return f"Kilde: {source_label}   ·   {MAP_ATTRIBUTION}"
+
+
+def short_name(name: str, limit: int = LEGEND_NAME_CHARS) -> str:
+    """Legend label: long arrangement names cut with an ellipsis (the hover has the full name).
+
+    >>> short_name("abcdef", 4)
+    'abc…'
+    """
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def solid_scale(color: str) -> list[list[Any]]:
+    """A one-colour colorscale, so a choropleth trace paints every location the same."""
+    return [[0, color], [1, color]]
+
+
+# ----- shared pieces ----------------------------------------------------------------------
+
+
+def base_trace(model: "CooperationModel", base: MapBase) -> dict[str, Any]:
+    """Every municipality in light grey: the backdrop the other traces colour in."""
+    numbers = list(base.anchors)
+    return {
+        "type": "choropleth",
+        "name": "Kommuner",
+        "geojson": base.geojson_for(numbers),
+        "locations": numbers,
+        "z": [0] * len(numbers),
+        "colorscale": solid_scale(palette.BASE_FILL),
+        "showscale": False,
+        "showlegend": False,
+        "marker": {"line": {"color": palette.BASE_LINE, "width": 0.5}},
+        # The name comes from the boundary file's properties: no per-municipality text to send.
+        "hovertemplate": "%{properties.kommune}<extra></extra>",
+    }
+
+
+def selection_trace(model: "CooperationModel", base: MapBase, municipality: str | None) -> dict[str, Any]:
+    """A ring and label on the municipality whose profile is open (empty when none).
+
+    Two rings at one point, a wide white one under a black one, and a shadowed label, so the
+    marker reads on light and dark fills alike.
+    """
+    trace: dict[str, Any] = {
+        "type": "scattergeo",
+        "name": "Valgt kommune",
+        "mode": "markers+text",
+        "lon": [],
+        "lat": [],
+        "text": [],
+        "textposition": "top center",
+        "textfont": {"size": 14, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
+        "marker": {
+            "symbol": "circle-open",
+            "size": [30, 26],
+            "color": ["#ffffff", palette.SELECTION_LINE],
+            "line": {"width": [6, 3]},
+        },
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    if municipality and municipality in base.anchors:
+        lon, lat = base.anchors[municipality]
+        trace.update(lon=[lon, lon], lat=[lat, lat], text=["", plain(_name(model, municipality))])
+    return trace
+
+
+def map_layout(
+    base: MapBase,
+    frame: Iterable[str],
+    source_label: str,
+    title: str,
+    legend_title: str = "",
+    notes: Sequence[str] = (),
+    empty_message: str | None = None,
+) -> dict[str, Any]:
+    """Layout shared by the maps: hidden base map, zoom to `frame`, attribution and notes."""
+    ranges = base.view_ranges(frame) or base.view_ranges(base.anchors)
+    geo: dict[str, Any] = {
+        "scope": "europe",
+        "visible": False,
+        "projection": {"type": "mercator"},
+        "bgcolor": "rgba(0,0,0,0)",
+        "fitbounds": False,
+    }
+    if ranges:
+        geo["lonaxis"] = {"range": ranges[0]}
+        geo["lataxis"] = {"range": ranges[1]}
+    # Attribution first, notes under it, all below the map area (bottom margin), so no note
+    # covers a municipality and every export carries them.
+    annotations = [_paper_note(source_line(plain(source_label)), y=-NOTE_STEP / 4, size=12, yanchor="top")]
+    for offset, note in enumerate(notes, start=1):
+        annotations.append(_paper_note(note, y=-NOTE_STEP / 4 - NOTE_STEP * offset, size=11, color="#455a64", yanchor="top"))
+    if empty_message:
+        annotations.append(
+            {
+                "text": plain(empty_message),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 18, "color": "#1a1a1a"},
+                "bgcolor": "rgba(255,255,255,0.9)",
+                "bordercolor": "#1a1a1a",
+                "borderpad": 10,
+            }
+        )
+    return {
+        "title": {"text": plain(title), "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        "geo": geo,
+        "height": MAP_HEIGHT,
+        "margin": {"l": 4, "r": 4, "t": 48, "b": 28 + 22 * len(notes)},
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
+        "legend": {
+            "title": {"text": plain(legend_title)},
+            "itemclick": "toggleothers",
+            "itemdoubleclick": "toggle",
+            "bgcolor": "rgba(255,255,255,0.92)",
+            "bordercolor": "#b0bec5",
+            "borderwidth": 1,
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 12},
+        },
+        "hoverlabel": {"align": "left", "bgcolor": "#ffffff", "font": {"size": 13, "color": "#1a1a1a"}},
+        "annotations": annotations,
+        "dragmode": "pan",
+        "uirevision": "map",
+    }
+
+
+# ----- service map ------------------------------------------------------------------------
+
+
+def service_map_spec(
+    model: "CooperationModel",
+    service: str,
+    region: str | None = None,
+    sector: str | None = None,
+    legal_form: str | None = None,
+    *,
+    base: MapBase | None = None,
+    colors: Mapping[str, str] | None = None,
+    show_network: bool = False,
+    municipality: str | None = None,
+    data: ServiceMapData | None = None,
+) -> dict[str, Any]:
+    """Choropleth of which arrangement each municipality uses for `service` (dict form).
+
+    One trace per arrangement (legend entry; clicking it isolates that arrangement), members
+    outside the surveyed set in a lighter tint, gaps white with a heavy outline and a cross,
+    municipalities with two arrangements outlined with one dot per arrangement.
+    """
+    base = base or MapBase.from_boundaries(model.boundaries)
+    colors = colors or model_colors(model)
+    data = data or service_map_data(model, service, region=region, sector=sector, legal_form=legal_form)
+    traces = [base_trace(model, base), selection_trace(model, base, municipality)]
+    memberships = data.memberships
+    for arrangement_id, name in data.arrangements:
+        rows = memberships[memberships["arrangement_id"] == arrangement_id]
+        color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
+        inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
+        outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
+        legend_shown = False
+        for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
+            if not numbers:
+                continue
+            trace = _choropleth(base, numbers, fill, data.hover, name=short_name(name), group=arrangement_id)
+            if not surveyed:
+                # One text for all members outside the survey; the name comes from the boundaries.
+                del trace["hovertext"], trace["hoverinfo"]
+                header = "<b>%{properties.kommune}</b><br>"
+                trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+            traces.append(trace | {"showlegend": not legend_shown})
+            legend_shown = True
+    if show_network:
+        traces.extend(_service_network_traces(model, data, base, colors))
+    frame = model.region_municipalities(region)
+    # Gaps and doubles are marked where the map looks: the region, or the surveyed set.
+    in_frame = set(frame)
+    traces.extend(_double_traces(data, base, colors, in_frame))
+    traces.extend(_gap_traces(data, base, in_frame))
+    notes = []
+    if any(not surveyed for surveyed in memberships["surveyed"]):
+        notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
+    notes.append("Klikk på en ordning i tegnforklaringen for å vise bare den; klikk igjen for å vise alle.")
+    empty = None if data.arrangements else EMPTY_MESSAGE
+    title = f"{data.service_label}: ordninger per kommune"
+    layout = map_layout(base, frame, model.source_label, title, f"Ordning ({data.service_label.lower()})", notes, empty)
+    return {"data": traces, "layout": layout}
+
+
+def service_map_figure(
+    model: "CooperationModel",
+    service: str,
+    region: str | None = None,
+    sector: str | None = None,
+    legal_form: str | None = None,
+    **options: Any,
+) -> go.Figure:
+    """The service map as a validated figure (for export and presentation mode)."""
+    return go.Figure(service_map_spec(model, service, region, sector, legal_form, **options))
+
+
+def _choropleth(
+    base: MapBase,
+    numbers: list[str],
+    fill: str,
+    hover: Mapping[str, str],
+    name: str,
+    group: str,
+    line_color: str = palette.BASE_LINE,
+    line_width: float = 0.6,
+) -> dict[str, Any]:
+    return {
+        "type": "choropleth",
+        "name": plain(name),
+        "legendgroup": group,
+        "geojson": base.geojson_for(numbers),
+        "locations": numbers,
+        "z": [1] * len(numbers),
+        "colorscale": solid_scale(fill),
+        "showscale": False,
+        "marker": {"line": {"color": line_color, "width": line_width}},
+        "hovertext": [hover.get(number, "") for number in numbers],
+        "hoverinfo": "text",
+    }
+
+
+def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]:
+    """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement."""
+    gaps = [number for number in data.gaps if number in base.anchors and number in in_frame]
+    if not gaps:
+        return []
+    outline = _choropleth(
+        base,
+        gaps,
+        palette.GAP_FILL,
+        data.hover,
+        name=NO_ARRANGEMENT,
+        group="gap",
+        line_color=palette.GAP_LINE,
+        line_width=3,
+    )
+    crosses = {
+        "type": "scattergeo",
+        "name": NO_ARRANGEMENT,
+        "legendgroup": "gap",
+        "showlegend": False,
+        "mode": "markers",
+        "lon": [base.anchors[number][0] for number in gaps],
+        "lat": [base.anchors[number][1] for number in gaps],
+        "customdata": gaps,
+        "marker": {"symbol": "x", "size": 14, "color": palette.GAP_LINE, "line": {"width": 1, "color": "#ffffff"}},
+        # Hover comes from the polygon underneath; markers repeat no text.
+        "hoverinfo": "skip",
+    }
+    key = _legend_keys((("square-x-open", f"{NO_ARRANGEMENT} (hvit med kryss)"),), group="gap")[0]
+    key["marker"] |= {"size": 14, "color": palette.GAP_LINE, "line": {"width": 2.2, "color": palette.GAP_LINE}}
+    return [outline | {"showlegend": False}, crosses, key]
+
+
+def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set[str]) -> list[dict[str, Any]]:
+    """Heavy outline plus one dot per arrangement for municipalities in two arrangements.
+
+    Each dot sits on a white halo so a dot keeps its colour on a polygon of the same colour.
+    """
+    doubles = [number for number in data.doubles if number in base.anchors and number in in_frame]
+    if not doubles:
+        return []
+    outline = _choropleth(
+        base,
+        doubles,
+        "rgba(0,0,0,0)",
+        data.hover,
+        name="To ordninger",
+        group="double",
+        line_color=palette.DOUBLE_LINE,
+        line_width=2.6,
+    )
+    lons, lats, dot_colors, custom = [], [], [], []
+    for number in doubles:
+        arrangement_ids = data.doubles[number]
+        lon, lat = base.anchors[number]
+        middle = (len(arrangement_ids) - 1) / 2
+        for position, arrangement_id in enumerate(arrangement_ids):
+            lons.append(round(lon + (position - middle) * DOUBLE_DOT_OFFSET, 4))
+            lats.append(lat)
+            dot_colors.append(colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0]))
+            custom.append(number)
+    # Hover comes from the polygons underneath (their text lists every arrangement), so the
+    # outline and the dots repeat no text.
+    points = {
+        "type": "scattergeo",
+        "legendgroup": "double",
+        "showlegend": False,
+        "mode": "markers",
+        "lon": lons,
+        "lat": lats,
+        "customdata": custom,
+        "hoverinfo": "skip",
+    }
+    halo = points | {"name": "To ordninger", "marker": {"size": 18, "color": "#ffffff"}}
+    dots = points | {
+        "name": "To ordninger",
+        "marker": {"size": 11, "color": dot_colors, "line": {"width": 1.5, "color": palette.DOUBLE_LINE}},
+    }
+    key = _legend_keys((("square-open", "To ordninger (tykk kant, én prikk per ordning)"),), group="double")[0]
+    key["marker"] |= {"size": 14, "color": palette.DOUBLE_LINE, "line": {"width": 2.6, "color": palette.DOUBLE_LINE}}
+    outline = {key_: value for key_, value in outline.items() if key_ != "hovertext"} | {"hoverinfo": "skip"}
+    return [outline | {"showlegend": False}, halo, dots, key]
+
+
+def _service_network_traces(model, data, base: MapBase, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Lines from each arrangement's host (star) or centre (ring) to its members."""
+    traces = []
+    for segment in service_network_segments(model, data, base.anchors):
+        hub_lon, hub_lat = segment["hub"]
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        for lon, lat in segment["spokes"]:
+            lons += [hub_lon, lon, None]
+            lats += [hub_lat, lat, None]
+        group = segment["arrangement_id"]
+        traces.append(
+            {
+                "type": "scattergeo",
+                "name": "Samarbeidslinjer",
+                "legendgroup": group,
+                "showlegend": False,
+                "mode": "lines",
+                "lon": lons,
+                "lat": lats,
+                "line": {"color": palette.NETWORK_LINE, "width": 1.6},
+                "opacity": 0.85,
+                "hoverinfo": "skip",
+            }
+        )
+        if segment["hub_is_host"]:
+            text = f"<b>{plain(segment['name'])}</b><br>Vertskommune: {plain(segment['hub_name'])}"
+            symbol, size = "star", 17
+        else:
+            text = f"<b>{plain(segment['name'])}</b><br>Midtpunkt: vertskommune er ikke oppgitt i kilden"
+            symbol, size = "circle", 10
+        traces.append(
+            {
+                "type": "scattergeo",
+                "name": "Vertskommune",
+                "legendgroup": group,
+                "showlegend": False,
+                "mode": "markers",
+                "lon": [hub_lon],
+                "lat": [hub_lat],
+                "marker": {
+                    "symbol": symbol,
+                    "size": size,
+                    "color": colors.get(group, palette.ARRANGEMENT_PALETTE[0]),
+                    "line": {"width": 1.5, "color": palette.NETWORK_LINE},
+                },
+                "hovertext": [text],
+                "hoverinfo": "text",
+            }
+        )
+    if traces:
+        traces.extend(_legend_keys((("star", "Vertskommune (stjerne)"), ("circle", "Midtpunkt, vertskommune ukjent"))))
+    return traces
+
+
+def _legend_keys(entries: Sequence[tuple[str, str]], group: str = "network-key") -> list[dict[str, Any]]:
+    """Legend-only entries that explain marker symbols (no points on the map)."""
+    return [
+        {
+            "type": "scattergeo",
+            "name": label,
+            "legendgroup": group,
+            "mode": "markers",
+            "lon": [None],
+            "lat": [None],
+            "marker": {"symbol": symbol, "size": 12, "color": "#ffffff", "line": {"width": 1.5, "color": palette.NETWORK_LINE}},
+            "hoverinfo": "skip",
+        }
+        for symbol, label in entries
+    ]
+
+
+# ----- network view -----------------------------------------------------------------------
+
+
+def network_spec(
+    model: "CooperationModel",
+    sector: str | None = None,
+    legal_form: str | None = None,
+    region: str | None = None,
+    *,
+    base: MapBase | None = None,
+    municipality: str | None = None,
+    edges: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Lines between surveyed municipalities; width = number of arrangements the two share."""
+    base = base or MapBase.from_boundaries(model.boundaries)
+    edges = partner_edges(model, sector=sector, legal_form=legal_form, region=region) if edges is None else edges
+    counts = municipality_counts(model, sector=sector, legal_form=legal_form)
+    count_of = dict(zip(counts["kommunenummer"], counts["ordninger"]))
+    traces = [base_trace(model, base), selection_trace(model, base, municipality)]
+    focus = [number for number in model.focus if number in base.anchors]
+    hover = {number: f"<b>{plain(_name(model, number))}</b><br>{count_of.get(number, 0)} ordninger" for number in focus}
+    focus_layer = _choropleth(base, focus, "#dfe7ee", hover, name="Kartlagte kommuner", group="focus")
+    traces.append(focus_layer | {"showlegend": False, "marker": {"line": {"color": "#90a4ae", "width": 0.8}}})
+    for low, high, width, color, label in EDGE_CLASSES:
+        chosen = edges[(edges["shared"] >= low) & (edges["shared"] <= high)]
+        if chosen.empty:
+            continue
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        mid_lon, mid_lat, mid_text = [], [], []
+        for a, b, shared, a_name, b_name in chosen[["a", "b", "shared", "a_name", "b_name"]].itertuples(index=False):
+            (a_lon, a_lat), (b_lon, b_lat) = base.anchors[a], base.anchors[b]
+            lons += [a_lon, b_lon, None]
+            lats += [a_lat, b_lat, None]
+            mid_lon.append(round((a_lon + b_lon) / 2, 4))
+            mid_lat.append(round((a_lat + b_lat) / 2, 4))
+            mid_text.append(f"{plain(a_name)} – {plain(b_name)}: {shared} felles ordning{'er' if shared != 1 else ''}")
+        traces.append(
+            {
+                "type": "scattergeo",
+                "name": label,
+                "legendgroup": label,
+                "mode": "lines",
+                "lon": lons,
+                "lat": lats,
+                "line": {"color": color, "width": width},
+                "opacity": 0.9,
+                "hoverinfo": "skip",
+            }
+        )
+        traces.append(
+            {
+                "type": "scattergeo",
+                "name": label,
+                "legendgroup": label,
+                "showlegend": False,
+                "mode": "markers",
+                "lon": mid_lon,
+                "lat": mid_lat,
+                "marker": {"size": 8, "color": palette.NETWORK_LINE, "opacity": 0},
+                "hovertext": mid_text,
+                "hoverinfo": "text",
+            }
+        )
+    traces.append(
+        {
+            "type": "scattergeo",
+            "name": "Kommune (størrelse = antall ordninger)",
+            "mode": "markers",
+            "lon": [base.anchors[number][0] for number in focus],
+            "lat": [base.anchors[number][1] for number in focus],
+            "customdata": focus,
+            "marker": {
+                "size": [6 + min(count_of.get(number, 0), 80) / 4 for number in focus],
+                "color": palette.ARRANGEMENT_PALETTE[1],
+                "line": {"width": 1, "color": "#1a1a1a"},
+            },
+            "hovertext": [hover[number] for number in focus],
+            "hoverinfo": "text",
+        }
+    )
+    scope = _filter_words(model, sector=sector, legal_form=legal_form)
+    title = f"Samarbeidsnettverk{scope}"
+    notes = ["Linjene viser samarbeid mellom de kartlagte kommunene; tykkere linje = flere felles ordninger."]
+    empty = None if not edges.empty else "Ingen felles ordninger passer filtrene"
+    layout = map_layout(
+        base, model.region_municipalities(region), model.source_label, title, "Felles ordninger", notes, empty
+    )
+    return {"data": traces, "layout": layout}
+
+
+def network_figure(model: "CooperationModel", sector=None, legal_form=None, region=None, **options: Any) -> go.Figure:
+    """The network map as a validated figure."""
+    return go.Figure(network_spec(model, sector, legal_form, region, **options))
+
+
+# ----- intensity view ---------------------------------------------------------------------
+
+
+def intensity_spec(
+    model: "CooperationModel",
+    sector: str | None = None,
+    legal_form: str | None = None,
+    region: str | None = None,
+    *,
+    base: MapBase | None = None,
+    municipality: str | None = None,
+    counts: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Choropleth of the number of arrangements per surveyed municipality, sector breakdown on hover."""
+    base = base or MapBase.from_boundaries(model.boundaries)
+    counts = municipality_counts(model, sector=sector, legal_form=legal_form) if counts is None else counts
+    counts = counts[counts["kommunenummer"].isin(base.anchors)]
+    sector_labels = dict(model.sector_options())
+    hover = []
+    for _, row in counts.iterrows():
+        parts = [f"<b>{plain(row['kommune'])}</b>", f"{row['ordninger']} ordninger"]
+        breakdown = sorted(((row[sid], label) for sid, label in sector_labels.items() if row[sid]), reverse=True)
+        parts += [f"  {plain(label)}: {count}" for count, label in breakdown]
+        hover.append("<br>".join(parts))
+    traces = [base_trace(model, base), selection_trace(model, base, municipality)]
+    numbers = list(counts["kommunenummer"])
+    traces.append(
+        {
+            "type": "choropleth",
+            "name": "Antall ordninger",
+            "geojson": base.geojson_for(numbers),
+            "locations": numbers,
+            "z": [int(value) for value in counts["ordninger"]],
+            # Zero-based scale: colour differences stay proportional to the counts.
+            "zmin": 0,
+            "zmax": max(1, int(counts["ordninger"].max())) if len(counts) else 1,
+            "colorscale": [list(stop) for stop in palette.COUNT_SCALE],
+            "colorbar": {"title": {"text": "Antall<br>ordninger"}, "thickness": 14, "len": 0.6, "x": 0.99, "xanchor": "right"},
+            "marker": {"line": {"color": "#ffffff", "width": 0.8}},
+            "showlegend": False,
+            "hovertext": hover,
+            "hoverinfo": "text",
+        }
+    )
+    scope = _filter_words(model, sector=sector, legal_form=legal_form)
+    title = f"Antall interkommunale ordninger per kommune{scope}"
+    empty = None if counts["ordninger"].sum() else EMPTY_MESSAGE
+    layout = map_layout(base, model.region_municipalities(region), model.source_label, title, "", (), empty)
+    return {"data": traces, "layout": layout}
+
+
+def intensity_figure(model: "CooperationModel", sector=None, legal_form=None, region=None, **options: Any) -> go.Figure:
+    """The count map as a validated figure."""
+    return go.Figure(intensity_spec(model, sector, legal_form, region, **options))
+
+
+def sector_bars_spec(
+    model: "CooperationModel",
+    sector: str | None = None,
+    legal_form: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+) -> dict[str, Any]:
+    """Stacked bars: arrangements per surveyed municipality, split by sector (largest on top)."""
+    counts = municipality_counts(model, sector=sector, legal_form=legal_form)
+    counts = counts[counts["kommunenummer"].isin(focus_in(model, region))]
+    counts = counts.sort_values("ordninger", kind="stable")
+    names = [plain(name) for name in counts["kommune"]]
+    labels = [f"<b>{name}</b>" if number == municipality else name for name, number in zip(names, counts["kommunenummer"])]
+    sector_ids = [sid for sid, _label in model.sector_options()]
+    sector_fill = palette.sector_colors(sector_ids)
+    traces = []
+    for sector_id, label in model.sector_options():
+        values = [int(value) for value in counts[sector_id]]
+        if not any(values):
+            continue
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": plain(label),
+                "y": labels,
+                "x": values,
+                "marker": {"color": sector_fill[sector_id]},
+                "hovertemplate": f"%{{y}}<br>{plain(label)}: %{{x}}<extra></extra>",
+            }
+        )
+    height = max(340, 28 * len(counts) + 130)
+    layout = {
+        "barmode": "stack",
+        "height": height,
+        "title": {"text": "Ordninger per kommune fordelt på sektor", "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        "xaxis": {"title": {"text": "Antall ordninger"}, "gridcolor": "#eceff1"},
+        "yaxis": {"automargin": True},
+        "margin": {"l": 8, "r": 8, "t": 48, "b": 50},
+        "legend": {"title": {"text": "Sektor"}, "font": {"size": 12}, "traceorder": "normal"},
+        "font": {"family": FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "annotations": [_paper_note(f"Kilde: {plain(model.source_label)}", y=1.0, size=11, yanchor="bottom", x=1.0, xanchor="right")],
+    }
+    if not traces:
+        layout["annotations"].append(
+            {"text": EMPTY_MESSAGE, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False, "font": {"size": 16}}
+        )
+    return {"data": traces, "layout": layout}
+
+
+def sector_bars_figure(model: "CooperationModel", **options: Any) -> go.Figure:
+    """The sector breakdown as a validated figure."""
+    return go.Figure(sector_bars_spec(model, **options))
+
+
+# ----- helpers ----------------------------------------------------------------------------
+
+
+def model_colors(model: "CooperationModel") -> dict[str, str]:
+    """Arrangement colours of a model (same function the app caches per dataset)."""
+    return palette.arrangement_colors(list(model.arrangements["id"]), list(model.arrangements["services"]))
+
+
+def _filter_words(model: "CooperationModel", sector: str | None, legal_form: str | None) -> str:
+    """' – Helsetjenester, IKS' style suffix for titles."""
+    words = []
+    if sector:
+        words.append(model.sector_label(sector))
+    if legal_form:
+        words.append(model.legal_form_label(legal_form))
+    return (" – " + ", ".join(words)) if words else ""
+
+
+def _name(model: "CooperationModel", number: str) -> str:
+    try:
+        return model.name_of(number)
+    except KeyError:
+        return number
+
+
+def _paper_note(
+    text: str,
+    y: float,
+    size: int,
+    color: str = "#1a1a1a",
+    yanchor: str = "bottom",
+    x: float = 0.005,
+    xanchor: str = "left",
+) -> dict[str, Any]:
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": x,
+        "y": y,
+        "xanchor": xanchor,
+        "yanchor": yanchor,
+        "showarrow": False,
+        "align": "left",
+        "font": {"size": size, "color": color},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }

@@ -1,0 +1,106 @@
+"""What the user is looking at, as a shareable query string (?visning=kart&tjeneste=legevakt…)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import AbstractSet
+from urllib.parse import parse_qsl, urlencode
+
+# View names: a domain fact shared by links, tabs, exports and the deck (?visning=...).
+VIEW_SERVICE_MAP = "kart"
+VIEW_NETWORK = "nettverk"
+VIEW_INTENSITY = "antall"
+VIEW_TABLE = "tabell"
+VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY, VIEW_TABLE)
+# Presentation mode (?visning=presentasjon): a full-screen deck of service maps, not a tab.
+VIEW_PRESENTATION = "presentasjon"
+
+DEFAULT_SERVICE = "legevakt"
+
+# Query keys are Norwegian: the URL is part of the UI people copy into e-mails and reports.
+QUERY_KEYS = {
+    "view": "visning",
+    "service": "tjeneste",
+    "region": "region",
+    "sector": "sektor",
+    "legal_form": "form",
+    "municipality": "kommune",
+    "network": "nettverk",
+}
+# Presentation mode (?visning=presentasjon&tjenester=legevakt,ppt,nav&region=…): the deck's
+# services in order; the other keys above give the filters every slide shares.
+DECK_KEY = "tjenester"
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a link has to carry to reopen the same view. None means "no filter"."""
+
+    view: str = VIEW_SERVICE_MAP
+    service: str = DEFAULT_SERVICE
+    region: str | None = None
+    sector: str | None = None
+    legal_form: str | None = None
+    municipality: str | None = None
+    network: bool = False
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """Valid values per field; a link with anything else falls back to the default."""
+
+    services: AbstractSet[str]
+    regions: AbstractSet[str]
+    sectors: AbstractSet[str]
+    legal_forms: AbstractSet[str]
+    municipalities: AbstractSet[str]
+    default_service: str = DEFAULT_SERVICE
+
+
+def default_state(allowed: AllowedValues) -> ViewState:
+    """The view a visitor without a query string gets."""
+    return ViewState(service=allowed.default_service)
+
+
+def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
+    """State from a query string; unknown keys are ignored, invalid values fall back to defaults.
+
+    >>> allowed = AllowedValues({"legevakt", "ppt"}, {"hallingdal"}, set(), set(), {"3042"})
+    >>> parse_query("?visning=tabell&tjeneste=ppt&region=mars&kommune=3042", allowed)
+    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False)
+    """
+    values = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
+    state = default_state(allowed)
+
+    def pick(key: str, valid: AbstractSet[str]) -> str | None:
+        value = values.get(QUERY_KEYS[key])
+        return value if value in valid else None
+
+    view = pick("view", set(VIEWS))
+    service = pick("service", allowed.services)
+    return replace(
+        state,
+        view=view or state.view,
+        service=service or state.service,
+        region=pick("region", allowed.regions),
+        sector=pick("sector", allowed.sectors),
+        legal_form=pick("legal_form", allowed.legal_forms),
+        municipality=pick("municipality", allowed.municipalities),
+        network=values.get(QUERY_KEYS["network"]) == "1",
+    )
+
+
+def to_query(state: ViewState, default_service: str = DEFAULT_SERVICE) -> str:
+    """Query string for a state, leaving out defaults so plain links stay short ("" for the default).
+
+    >>> to_query(ViewState(view="tabell", region="hallingdal"))
+    '?visning=tabell&region=hallingdal'
+    """
+    defaults = ViewState(service=default_service)
+    pairs = []
+    for field in fields(ViewState):
+        value = getattr(state, field.name)
+        if value == getattr(defaults, field.name) or value is None:
+            continue
+        pairs.append((QUERY_KEYS[field.name], "1" if value is True else str(value)))
+    return "?" + urlencode(pairs) if pairs else ""

@@ -1,0 +1,1 @@
+"""The Dash app: component ids, layouts, callbacks and serving. Uses views/ and output/."""

@@ -1,0 +1,467 @@
+"""Thin glue between components and figures. Each callback body is a plain function, tested directly.
+
+Callbacks get their data through `resolve(store_value)` (see datasets.py), never from a global,
+so a session can look at an uploaded dataset while another looks at the survey.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any, Callable, Mapping, Sequence
+
+from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from dashboard.output.safe_csv import to_safe_csv
+from dashboard.views import figures
+from dashboard.views.datasets import Dataset
+from dashboard.views.view_data import (
+    UNKNOWN_HOST,
+    coverage_rows,
+    intensity_summary,
+    municipality_counts,
+    network_summary,
+    partner_edges,
+    profile_rows,
+    service_map_data,
+    service_summary,
+    totals_rows,
+)
+from dashboard.views.view_state import (
+    VIEW_INTENSITY,
+    VIEW_NETWORK,
+    VIEW_SERVICE_MAP,
+    VIEW_TABLE,
+    ViewState,
+    parse_query,
+    to_query,
+)
+from dashboard.web import ids
+from dashboard.web.layout import NETWORK_ON, PROFILE_HINT
+
+Resolver = Callable[[Any], Dataset]
+# Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
+CSV_BOM = "\ufeff"
+
+# Inputs after which the map frames its municipalities anew (the user's own zoom is dropped).
+REFRAMING_TRIGGERS = (ids.DATASET, ids.REGION)
+
+STATE_OUTPUTS = (
+    (ids.VIEW, "value"),
+    (ids.SERVICE, "value"),
+    (ids.REGION, "value"),
+    (ids.SECTOR, "value"),
+    (ids.LEGAL_FORM, "value"),
+    (ids.MUNICIPALITY, "value"),
+    (ids.NETWORK, "value"),
+)
+
+
+# ----- state <-> URL ----------------------------------------------------------------------
+
+
+def state_from_controls(
+    view: str | None,
+    service: str | None,
+    region: str | None,
+    sector: str | None,
+    legal_form: str | None,
+    municipality: str | None,
+    network: Sequence[str] | None,
+    default_service: str,
+) -> ViewState:
+    """The ViewState the controls currently show (empty values mean "no filter")."""
+    return ViewState(
+        view=view or VIEW_SERVICE_MAP,
+        service=service or default_service,
+        region=region or None,
+        sector=sector or None,
+        legal_form=legal_form or None,
+        municipality=municipality or None,
+        network=NETWORK_ON in (network or []),
+    )
+
+
+def control_values(state: ViewState) -> tuple[Any, ...]:
+    """Control values for a state, in STATE_OUTPUTS order."""
+    return (
+        state.view,
+        state.service,
+        state.region,
+        state.sector,
+        state.legal_form,
+        state.municipality,
+        [NETWORK_ON] if state.network else [],
+    )
+
+
+def clicked_municipality(click_data: Mapping[str, Any] | None) -> str | None:
+    """Kommunenummer of a clicked map point: a polygon's location or a marker's customdata."""
+    points = (click_data or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    number = point.get("location") or point.get("customdata")
+    if isinstance(number, list):
+        number = number[0] if number else None
+    return str(number) if number else None
+
+
+def sync_state(
+    dataset: Dataset,
+    trigger: str | None,
+    search: str | None,
+    current: ViewState,
+    click_data: Mapping[str, Any] | None,
+) -> tuple[Any, ...]:
+    """One owner of the page state: the URL drives the controls, and the controls drive the URL.
+
+    Returns (search, *control values) with `no_update` wherever nothing changes, so a page
+    opened without a query string costs no further callbacks. A location change (first load,
+    back/forward, a pasted link) sets the controls; a control change or a map click writes a
+    new query string (one browser history entry).
+    """
+    unchanged = (no_update,) * len(STATE_OUTPUTS)
+    default_service = dataset.allowed.default_service
+    if trigger in (None, ids.URL):
+        wanted = parse_query(search, dataset.allowed)
+        values = tuple(
+            new if new != old else no_update for new, old in zip(control_values(wanted), control_values(current))
+        )
+        return (no_update, *values)
+    state = current
+    values = unchanged
+    if trigger == ids.MAP:
+        number = clicked_municipality(click_data)
+        if number is None or number not in dataset.allowed.municipalities or number == current.municipality:
+            return (no_update, *unchanged)
+        state = replace(current, municipality=number)
+        values = tuple(no_update if (key, prop) != (ids.MUNICIPALITY, "value") else number for key, prop in STATE_OUTPUTS)
+    query = to_query(state, default_service)
+    return (no_update if query == (search or "") else query, *values)
+
+
+# ----- maps -------------------------------------------------------------------------------
+
+
+def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
+    """The full figure dict and the summary sentence for the map view of `state`."""
+    model = dataset.model
+    if state.view == VIEW_NETWORK:
+        edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
+        spec = figures.network_spec(
+            model, state.sector, state.legal_form, state.region,
+            base=dataset.base, municipality=state.municipality, edges=edges,
+        )
+        return spec, network_summary(model, edges, state.region, state.sector, state.legal_form)
+    if state.view == VIEW_INTENSITY:
+        counts = municipality_counts(model, sector=state.sector, legal_form=state.legal_form)
+        spec = figures.intensity_spec(
+            model, state.sector, state.legal_form, state.region,
+            base=dataset.base, municipality=state.municipality, counts=counts,
+        )
+        return spec, intensity_summary(model, counts, state.region, state.sector, state.legal_form)
+    data = service_map_data(model, state.service, region=state.region, sector=state.sector, legal_form=state.legal_form)
+    spec = figures.service_map_spec(
+        model, state.service, state.region, state.sector, state.legal_form,
+        base=dataset.base, colors=dataset.colors, show_network=state.network,
+        municipality=state.municipality, data=data,
+    )
+    return spec, service_summary(model, data, state.region, state.sector, state.legal_form)
+
+
+def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple[Any, Any]:
+    """(figure Patch, message) for a state change. Polygons are never resent: traces refer to
+    the boundary file by URL, and only traces, titles, notes and the zoom are patched."""
+    if trigger == ids.MUNICIPALITY:
+        patch = Patch()
+        patch["data"][figures.SELECTION_TRACE] = figures.selection_trace(dataset.model, dataset.base, state.municipality)
+        return patch, no_update
+    spec, message = map_spec_and_message(dataset, state)
+    if state.view == VIEW_TABLE:
+        return no_update, message
+    layout = spec["layout"]
+    patch = Patch()
+    patch["data"] = spec["data"]
+    patch["layout"]["title"] = layout["title"]
+    patch["layout"]["annotations"] = layout["annotations"]
+    patch["layout"]["legend"]["title"] = layout["legend"]["title"]
+    patch["layout"]["geo"]["lonaxis"] = layout["geo"].get("lonaxis", {})
+    patch["layout"]["geo"]["lataxis"] = layout["geo"].get("lataxis", {})
+    patch["layout"]["uirevision"] = uirevision(dataset, state)
+    if trigger in REFRAMING_TRIGGERS:
+        # plotly writes the user's zoom and pan into the layout itself; drop them so the new
+        # frame (lonaxis/lataxis above) is what the map shows.
+        del patch["layout"]["geo"]["center"]
+        del patch["layout"]["geo"]["projection"]["scale"]
+    return patch, message
+
+
+def main_trigger(triggered_prop_ids: Mapping[str, str]) -> str | None:
+    """The input that decides how the map updates when several change at once (switching the
+    dataset also resets controls): a re-framing one first, else the first that changed."""
+    triggered = list(triggered_prop_ids.values())
+    return next((component for component in REFRAMING_TRIGGERS if component in triggered), triggered[0] if triggered else None)
+
+
+def initial_map(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
+    """The figure embedded in the page layout, with the same uirevision map_update uses."""
+    spec, message = map_spec_and_message(dataset, state)
+    spec["layout"]["uirevision"] = uirevision(dataset, state)
+    return spec, message
+
+
+def uirevision(dataset: Dataset, state: ViewState) -> str:
+    """A new region or a dataset of other municipalities (an upload) re-frames the map; other
+    changes keep the user's own pan and zoom."""
+    municipalities = hashlib.sha1(",".join(dataset.model.focus).encode()).hexdigest()[:10]
+    return f"region:{state.region or ''}|kommuner:{municipalities}"
+
+
+def sector_bars(dataset: Dataset, state: ViewState) -> Any:
+    """Figure dict of the sector breakdown, only while the count view is open."""
+    if state.view != VIEW_INTENSITY:
+        return no_update
+    return figures.sector_bars_spec(
+        dataset.model,
+        sector=state.sector,
+        legal_form=state.legal_form,
+        region=state.region,
+        municipality=state.municipality,
+    )
+
+
+def panel_visibility(view: str | None) -> tuple[bool, bool, bool, bool, bool]:
+    """hidden flags: map panel, sector bars, table panel, service field, network toggle."""
+    view = view or VIEW_SERVICE_MAP
+    uses_service = view in (VIEW_SERVICE_MAP, VIEW_TABLE)
+    return (
+        view == VIEW_TABLE,
+        view != VIEW_INTENSITY,
+        view != VIEW_TABLE,
+        not uses_service,
+        view != VIEW_SERVICE_MAP,
+    )
+
+
+# ----- tables and downloads ---------------------------------------------------------------
+
+
+def table_records(dataset: Dataset, state: ViewState) -> tuple[Any, Any, Any]:
+    """(coverage rows, totals rows, totals columns) for the table view; no_update elsewhere."""
+    if state.view != VIEW_TABLE:
+        return no_update, no_update, no_update
+    model = dataset.model
+    coverage = coverage_rows(model, state.service, state.region, state.sector, state.legal_form)
+    totals = totals_rows(model, state.region, state.sector, state.legal_form)
+    columns = [{"name": column, "id": column} for column in totals.columns]
+    return coverage.to_dict("records"), totals.to_dict("records"), columns
+
+
+def csv_download(frame, filename: str) -> dict[str, Any]:
+    """dcc.Download payload: formula-safe CSV with a BOM so Excel shows æøå."""
+    return dcc.send_string(CSV_BOM + to_safe_csv(frame), filename)
+
+
+def coverage_download(dataset: Dataset, state: ViewState) -> dict[str, Any]:
+    """The coverage table of `state` as a CSV download."""
+    frame = coverage_rows(dataset.model, state.service, state.region, state.sector, state.legal_form)
+    return csv_download(frame, f"ordninger-{state.service}{_suffix(state)}.csv")
+
+
+def totals_download(dataset: Dataset, state: ViewState) -> dict[str, Any]:
+    """The count table of `state` as a CSV download."""
+    frame = totals_rows(dataset.model, state.region, state.sector, state.legal_form)
+    return csv_download(frame, f"antall-ordninger{_suffix(state)}.csv")
+
+
+def profile_download(dataset: Dataset, municipality: str | None) -> Any:
+    """One municipality's arrangements as a CSV download."""
+    if not municipality:
+        return no_update
+    frame = profile_rows(dataset.model, municipality)
+    return csv_download(frame, f"ordninger-{municipality}.csv")
+
+
+def _suffix(state: ViewState) -> str:
+    parts = [value for value in (state.region, state.sector, state.legal_form) if value]
+    return ("-" + "-".join(parts)) if parts else ""
+
+
+# ----- municipality profile ---------------------------------------------------------------
+
+
+def decimal(value: float) -> str:
+    """Norwegian decimal comma with one decimal.
+
+    >>> decimal(38.25)
+    '38,2'
+    """
+    return f"{value:.1f}".replace(".", ",")
+
+
+def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]:
+    """(profile children, hide download button) for the chosen municipality."""
+    if not municipality:
+        return html.P(PROFILE_HINT, className="field-hint"), True
+    model = dataset.model
+    name = model.name_of(municipality)
+    rows = profile_rows(model, municipality)
+    counts = model.profile_counts(municipality)
+    surveyed = municipality in set(model.focus)
+    children: list[Any] = [html.H2(name, className="profile-title")]
+    if not surveyed:
+        children.append(
+            html.P(
+                "Ikke blant de kartlagte kommunene: bare ordninger der en kartlagt kommune deltar er med.",
+                className="field-hint",
+            )
+        )
+    children.append(html.P(_count_sentence(name, counts), className="profile-counts"))
+    if rows.empty:
+        children.append(html.P("Ingen ordninger i datagrunnlaget."))
+        return html.Div(children), True
+    for sector_label, group in rows.groupby("Sektor", sort=False):
+        children.append(
+            html.Details(
+                [html.Summary(f"{sector_label} ({len(group)})"), _profile_table(group.to_dict("records"))],
+                open=True,
+                className="profile-sector",
+            )
+        )
+    return html.Div(children), False
+
+
+def _count_sentence(name: str, counts: Mapping[str, Any]) -> str:
+    total = counts["total"]
+    text = f"{name} deltar i {total} {'ordning' if total == 1 else 'ordninger'}."
+    average = counts.get("regional_average")
+    if average is not None and counts.get("region_name"):
+        difference = total - average
+        relation = "flere enn" if difference > 0 else ("færre enn" if difference < 0 else "like mange som")
+        amount = f"{decimal(abs(difference))} " if difference else ""
+        text += f" Snittet i {counts['region_name']} er {decimal(average)}: {amount}{relation} snittet."
+    return text
+
+
+PROFILE_COLUMNS = ("Ordning", "Partnere", "Vertskommune", "Organisasjonsform", "Kilde")
+
+
+def _profile_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
+    """One sector's arrangements as a compact table (text only, never markup)."""
+    head = html.Thead(html.Tr([html.Th(column, scope="col") for column in PROFILE_COLUMNS]))
+    body = []
+    for row in rows:
+        name_cell = [html.Strong(row["Ordning"])]
+        if row["Tjenester"]:
+            name_cell += [html.Br(), html.Small(row["Tjenester"])]
+        body.append(
+            html.Tr(
+                [
+                    html.Td(name_cell),
+                    html.Td(row["Partnere"] or "ingen oppgitt"),
+                    html.Td(row["Vertskommune"] or UNKNOWN_HOST),
+                    html.Td(row["Organisasjonsform"]),
+                    html.Td(row["Kilde"]),
+                ]
+            )
+        )
+    return html.Table([head, html.Tbody(body)], className="profile-table")
+
+
+# ----- wiring -----------------------------------------------------------------------------
+
+
+def register(app: Dash, resolve: Resolver) -> None:
+    """Attach every callback to `app`; data comes from `resolve(DATASET store value)`.
+
+    The layout is built for the default state, so only the URL sync runs on page load; every
+    other callback fires when the sync (or the user) changes a control.
+    """
+    control_inputs = [Input(component, prop) for component, prop in STATE_OUTPUTS]
+
+    def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
+        return state_from_controls(*values, default_service=dataset.allowed.default_service)
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        *[Output(component, prop) for component, prop in STATE_OUTPUTS],
+        Input(ids.URL, "search"),
+        *control_inputs,
+        Input(ids.MAP, "clickData"),
+        State(ids.DATASET, "data"),
+    )
+    def _sync(search, *rest):
+        *values, click_data, store = rest
+        dataset = resolve(store)
+        return sync_state(dataset, ctx.triggered_id, search, current_state(dataset, values), click_data)
+
+    def on_state_change(outputs: Sequence[Output], body: Callable[[Dataset, ViewState], Any]) -> None:
+        """Register `body(dataset, state)` to run whenever a control or the dataset changes."""
+
+        def callback(*args):
+            *values, store = args
+            dataset = resolve(store)
+            return body(dataset, current_state(dataset, values))
+
+        app.callback(*outputs, *control_inputs, Input(ids.DATASET, "data"), prevent_initial_call=True)(callback)
+
+    on_state_change(
+        [Output(ids.MAP, "figure"), Output(ids.MAP_MESSAGE, "children")],
+        lambda dataset, state: map_update(dataset, state, main_trigger(ctx.triggered_prop_ids)),
+    )
+    on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
+    on_state_change(
+        [Output(ids.TABLE, "data"), Output(ids.TOTALS_TABLE, "data"), Output(ids.TOTALS_TABLE, "columns")],
+        table_records,
+    )
+
+    @app.callback(
+        Output(ids.MAP_PANEL, "hidden"),
+        Output(ids.SECTOR_BARS_PANEL, "hidden"),
+        Output(ids.TABLE_PANEL, "hidden"),
+        Output(ids.SERVICE_FIELD, "hidden"),
+        Output(ids.NETWORK_FIELD, "hidden"),
+        Input(ids.VIEW, "value"),
+        prevent_initial_call=True,
+    )
+    def _panels(view):
+        return panel_visibility(view)
+
+    @app.callback(
+        Output(ids.PROFILE, "children"),
+        Output(ids.PROFILE_DOWNLOAD_BUTTON, "hidden"),
+        Input(ids.MUNICIPALITY, "value"),
+        Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _profile(municipality, store):
+        return profile_view(resolve(store), municipality)
+
+    control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
+    table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
+                       (ids.TOTALS_DOWNLOAD, ids.TOTALS_DOWNLOAD_BUTTON, totals_download))
+    for download_id, button_id, build in table_downloads:
+
+        def _download(_clicks, *args, build=build):
+            *values, store = args
+            dataset = resolve(store)
+            return build(dataset, current_state(dataset, values))
+
+        app.callback(
+            Output(download_id, "data"),
+            Input(button_id, "n_clicks"),
+            *control_states,
+            State(ids.DATASET, "data"),
+            prevent_initial_call=True,
+        )(_download)
+
+    @app.callback(
+        Output(ids.PROFILE_DOWNLOAD, "data"),
+        Input(ids.PROFILE_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.MUNICIPALITY, "value"),
+        State(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _profile_download(_clicks, municipality, store):
+        return profile_download(resolve(store), municipality)

@@ -1,0 +1,335 @@
+"""Pure component tree of the app: options and initial figure in, Dash components out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from dash import dash_table, dcc, html
+
+from dashboard.views.figures import FONT_FAMILY
+from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
+from dashboard.views.view_state import (
+    VIEW_INTENSITY,
+    VIEW_NETWORK,
+    VIEW_SERVICE_MAP,
+    VIEW_TABLE,
+    ViewState,
+)
+from dashboard.web import ids
+from dashboard.web.plotly_locale import plotly_locale_config
+from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
+from dashboard.web.upload_layout import dataset_bar, upload_panel
+
+if TYPE_CHECKING:
+    from dashboard.data.model import CooperationModel
+
+VIEW_LABELS = {
+    VIEW_SERVICE_MAP: "Tjenestekart",
+    VIEW_NETWORK: "Nettverk",
+    VIEW_INTENSITY: "Antall ordninger",
+    VIEW_TABLE: "Tabell",
+}
+REGION_KIND_LABELS = {
+    "kommuneregion": "kommuneregion",
+    "delregion": "delregion",
+    "regionraad": "regionråd",
+    "region": "region",
+    "fylke": "fylke",
+}
+NETWORK_ON = "on"
+PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
+MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
+
+
+def lead_text(model: "CooperationModel") -> str:
+    """The sentence under the title: what the shown dataset covers."""
+    return (
+        f"Interkommunalt samarbeid i {len(model.focus)} kartlagte kommuner – hvem samarbeider med hvem, "
+        "om hva, og hvor det mangler en ordning."
+    )
+
+
+def source_note(model: "CooperationModel") -> str:
+    """The page's credit line (the maps carry their own)."""
+    return f"Kilde: {model.source_label}. Kartgrunnlag: © Kartverket."
+
+
+def graph_config(topojson_url: str, filename: str) -> dict[str, Any]:
+    """plotly.js config: local topojson (never the CDN), Norwegian-friendly modebar."""
+    return {
+        **plotly_locale_config(),
+        "topojsonURL": topojson_url,
+        "displaylogo": False,
+        "scrollZoom": True,
+        "responsive": True,
+        # No "Share chart": it uploads the figure to Plotly's cloud (data leaving the app).
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud"],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
+def service_options(model: "CooperationModel") -> list[dict[str, Any]]:
+    """Dropdown options: the main services first, then a divider and the other task areas."""
+    main_ids = set(model.services.loc[model.services["main"].astype(str).str.lower() == "true", "id"])
+    options: list[dict[str, Any]] = []
+    divider_added = False
+    for service_id, label in model.service_options():
+        if service_id not in main_ids and not divider_added and options:
+            options.append({"label": MAIN_SERVICES_HEADER, "value": "__divider__", "disabled": True})
+            divider_added = True
+        options.append({"label": label, "value": service_id})
+    return options
+
+
+def region_options(model: "CooperationModel") -> list[dict[str, str]]:
+    """Regions labelled with their kind, so "Hallingdal" the region and the council differ."""
+    return [
+        {"label": f"{name} ({REGION_KIND_LABELS.get(kind, kind)})", "value": region_id}
+        for region_id, name, kind in model.region_options()
+    ]
+
+
+def municipality_options(model: "CooperationModel") -> list[dict[str, str]]:
+    """The surveyed municipalities, then partners outside the survey (marked), all by name."""
+    focus = set(model.focus)
+    members = set(model.memberships["kommunenummer"]) | focus
+    rows = sorted(((model.name_of(number), number) for number in members), key=lambda row: norwegian_key(row[0]))
+    surveyed = [{"label": name, "value": number} for name, number in rows if number in focus]
+    others = [{"label": f"{name} (ikke kartlagt)", "value": number} for name, number in rows if number not in focus]
+    return surveyed + others
+
+
+def _field(label: str, control: Any, field_id: str | None = None, hint: str | None = None) -> html.Div:
+    children = [html.Label(label, htmlFor=control.id, className="field-label"), control]
+    if hint:
+        children.append(html.P(hint, className="field-hint"))
+    return html.Div(children, className="field", **({"id": field_id} if field_id else {}))
+
+
+def controls(model: "CooperationModel", state: ViewState) -> html.Div:
+    """The filter panel."""
+    return html.Div(
+        [
+            _field(
+                "Tjeneste",
+                dcc.Dropdown(
+                    id=ids.SERVICE,
+                    options=service_options(model),
+                    value=state.service,
+                    clearable=False,
+                    searchable=True,
+                ),
+                field_id=ids.SERVICE_FIELD,
+            ),
+            html.Div(
+                dcc.Checklist(
+                    id=ids.NETWORK,
+                    options=[{"label": " Vis samarbeidslinjer (vertskommune → deltakere)", "value": NETWORK_ON}],
+                    value=[NETWORK_ON] if state.network else [],
+                ),
+                id=ids.NETWORK_FIELD,
+                className="field",
+            ),
+            _field(
+                "Region",
+                dcc.Dropdown(
+                    id=ids.REGION,
+                    options=region_options(model),
+                    value=state.region,
+                    placeholder="Alle kartlagte kommuner",
+                    searchable=True,
+                ),
+                hint="Kartet zoomer til regionen.",
+            ),
+            _field(
+                "Sektor",
+                dcc.Dropdown(
+                    id=ids.SECTOR,
+                    options=[{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
+                    value=state.sector,
+                    placeholder="Alle sektorer",
+                ),
+            ),
+            _field(
+                "Organisasjonsform",
+                dcc.Dropdown(
+                    id=ids.LEGAL_FORM,
+                    options=[{"label": label, "value": form} for form, label in model.legal_form_options()],
+                    value=state.legal_form,
+                    placeholder="Alle organisasjonsformer",
+                ),
+            ),
+            _field(
+                "Kommune",
+                dcc.Dropdown(
+                    id=ids.MUNICIPALITY,
+                    options=municipality_options(model),
+                    value=state.municipality,
+                    placeholder="Søk etter kommune …",
+                    searchable=True,
+                ),
+                hint="Eller klikk på en kommune i kartet.",
+            ),
+        ],
+        className="controls",
+        role="search",
+        **{"aria-label": "Filtre"},
+    )
+
+
+def _table(table_id: str, columns: tuple[str, ...] | list[str]) -> dash_table.DataTable:
+    """Sortable, filterable plain table: the accessible alternative to the maps."""
+    return dash_table.DataTable(
+        id=table_id,
+        columns=[{"name": column, "id": column} for column in columns],
+        data=[],
+        sort_action="native",
+        sort_mode="multi",
+        filter_action="native",
+        filter_options={"case": "insensitive", "placeholder_text": "Filtrer …"},
+        page_action="none",
+        style_table={"overflowX": "auto"},
+        style_cell={
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "fontFamily": FONT_FAMILY,
+            "fontSize": "14px",
+            "padding": "6px",
+            "minWidth": "80px",
+            "maxWidth": "380px",
+        },
+        style_cell_conditional=[
+            {"if": {"column_id": "Partnere"}, "minWidth": "240px"},
+            {"if": {"column_id": "Ordning"}, "minWidth": "180px"},
+            {"if": {"column_id": "Kilde"}, "whiteSpace": "nowrap"},
+        ],
+        style_header={"fontWeight": "600", "backgroundColor": "#eceff1", "fontFamily": FONT_FAMILY},
+        style_data_conditional=[{"if": {"filter_query": '{Ordning} = "Ingen ordning"'}, "fontWeight": "600"}],
+    )
+
+
+def table_panel(state: ViewState) -> html.Section:
+    """Table view: the service map and the count map as sortable tables with CSV download."""
+    return html.Section(
+        [
+            html.H2("Ordninger for valgt tjeneste", className="panel-title"),
+            html.P(
+                "Én rad per kommune og ordning; «Ingen ordning» der en kartlagt kommune ikke har noen.",
+                className="field-hint",
+            ),
+            html.Button("Last ned tabellen (CSV)", id=ids.TABLE_DOWNLOAD_BUTTON, className="button"),
+            dcc.Download(id=ids.TABLE_DOWNLOAD),
+            _table(ids.TABLE, COVERAGE_COLUMNS),
+            html.H2("Antall ordninger per kommune", className="panel-title"),
+            html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
+            dcc.Download(id=ids.TOTALS_DOWNLOAD),
+            _table(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]),
+        ],
+        id=ids.TABLE_PANEL,
+        className="panel",
+        hidden=state.view != VIEW_TABLE,
+    )
+
+
+def build_layout(
+    model: "CooperationModel",
+    state: ViewState,
+    map_figure: Mapping[str, Any],
+    topojson_url: str,
+    message: str = "",
+) -> html.Div:
+    """The whole page for `state`; `map_figure` is the first map, later only patched."""
+    map_hidden = state.view == VIEW_TABLE
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            # Session storage: an uploaded file stays in this tab only (see dashboard/web/upload.py).
+            dcc.Store(id=ids.DATASET, data=None, storage_type="session"),
+            html.Header(
+                [
+                    html.H1("Samarbeidskartet"),
+                    html.P(lead_text(model), id=ids.LEAD, className="lead"),
+                    dataset_bar(model),
+                    upload_panel(),
+                ],
+                className="app-header",
+            ),
+            html.Div(
+                [
+                    html.Aside(controls(model, state), className="sidebar"),
+                    html.Main(
+                        [
+                            html.Div(
+                                dcc.RadioItems(
+                                    id=ids.VIEW,
+                                    options=[{"label": label, "value": view} for view, label in VIEW_LABELS.items()],
+                                    value=state.view,
+                                    inline=True,
+                                    className="view-switch",
+                                ),
+                                role="radiogroup",
+                                **{"aria-label": "Visning"},
+                            ),
+                            html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
+                            html.Div(
+                                [
+                                    map_toolbar(),
+                                    dcc.Graph(
+                                        id=ids.MAP,
+                                        figure=map_figure,
+                                        config=graph_config(topojson_url, "samarbeidskart"),
+                                        className="map-graph",
+                                    ),
+                                ],
+                                id=ids.MAP_PANEL,
+                                className="panel",
+                                hidden=map_hidden,
+                                role="region",
+                                **{"aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)"},
+                            ),
+                            html.Div(
+                                dcc.Graph(
+                                    id=ids.SECTOR_BARS,
+                                    config=graph_config(topojson_url, "ordninger-per-sektor"),
+                                ),
+                                id=ids.SECTOR_BARS_PANEL,
+                                className="panel",
+                                hidden=state.view != VIEW_INTENSITY,
+                            ),
+                            table_panel(state),
+                        ],
+                        className="main",
+                    ),
+                    html.Aside(
+                        [
+                            html.Div(html.P(PROFILE_HINT, className="field-hint"), id=ids.PROFILE),
+                            html.Button(
+                                "Last ned kommunens ordninger (CSV)",
+                                id=ids.PROFILE_DOWNLOAD_BUTTON,
+                                className="button",
+                                hidden=state.municipality is None,
+                            ),
+                            dcc.Download(id=ids.PROFILE_DOWNLOAD),
+                        ],
+                        className="profile",
+                        **{"aria-label": "Kommuneprofil"},
+                    ),
+                ],
+                className="app-body",
+            ),
+            html.Footer(
+                [
+                    html.P(source_note(model), id=ids.SOURCE_NOTE),
+                    html.P(
+                        "Kartleggingen dekker de kartlagte kommunene; partnere utenfor vises lysere og er bare med "
+                        "der de deltar i samme ordning."
+                    ),
+                ],
+                className="app-footer",
+            ),
+            presentation_overlay(graph_config(topojson_url, "lysbilde")),
+        ],
+        className="app",
+    )

@@ -1,0 +1,158 @@
+"""`python -m dashboard`: CSV on stdout, clear messages, exit codes 0/1/2, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fixtures import DATA, GEODATA, REAL_DATA, REPO, copy_trees
+
+from dashboard.cli.main import build_parser, main
+from dashboard.output.template import template_csv_bytes
+
+DIRS = ["--data-dir", str(DATA), "--geodata-dir", str(GEODATA)]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_cli001_coverage_one_row_per_surveyed_municipality(capsys) -> None:
+    code, out, err = run(capsys, "coverage", "legevakt", *DIRS)
+    assert (code, err) == (0, "")
+    table = rows(out)
+    assert table[0] == ["kommunenummer", "kommune", "arrangementer"]
+    assert len(table) == 1 + 6
+    by_number = {row[0]: row for row in table[1:]}
+    assert by_number["3005"] == ["3005", "Drammen", "Legevakta i Drammen-Holmestrand | Legevakta i Drammen-Lier"]
+
+
+def test_cli002_coverage_accepts_label_in_any_case_and_leaves_empty_cells(capsys) -> None:
+    code, out, _ = run(capsys, "coverage", "BARNEVERNVAKT", *DIRS)
+    assert code == 0
+    cells = {row[0]: row[2] for row in rows(out)[1:]}
+    assert cells["3044"] == "" and cells["3049"] == "Barnevernvakta i Drammen"
+
+
+def test_cli003_unknown_service_lists_valid_and_closest_exit_2(capsys) -> None:
+    code, out, err = run(capsys, "coverage", "legevakk", *DIRS)
+    assert code == 2 and out == ""
+    assert "Ukjent tjeneste «legevakk». Mente du «legevakt»?" in err
+    assert "Gyldige tjenester: legevakt, barnevernvakt, ikt, legevaktsentral, renovasjon" in err
+    assert "Traceback" not in err
+
+
+def test_cli004_totals(capsys) -> None:
+    code, out, _ = run(capsys, "totals", *DIRS)
+    assert code == 0
+    table = rows(out)
+    assert table[0] == ["kommunenummer", "kommune", "ordninger"]
+    assert ["3005", "Drammen", "5"] in table and len(table) == 7
+
+
+def test_cli005_real_data_coverage_has_25_rows(capsys) -> None:
+    code, out, _ = run(capsys, "coverage", "legevakt", "--data-dir", str(REAL_DATA), "--geodata-dir", str(GEODATA))
+    assert code == 0 and len(rows(out)) == 1 + 25
+
+
+def test_cli006_output_is_formula_safe(capsys, tmp_path: Path) -> None:
+    data, geodata = copy_trees(tmp_path)
+    frame = pd.read_csv(data / "arrangements.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame["id"] == "nivi-5.2-02", "name"] = '=HYPERLINK("http://evil","klikk")'
+    frame.to_csv(data / "arrangements.csv", index=False)
+    code, out, _ = run(capsys, "coverage", "legevakt", "--data-dir", str(data), "--geodata-dir", str(geodata))
+    assert code == 0
+    lier = [row for row in rows(out) if row[0] == "3049"][0]
+    assert lier[2] == '\'=HYPERLINK("http://evil","klikk")'
+
+
+def test_cli007_validate_good_file_prints_summary_exit_0(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "kvr.csv"
+    path.write_bytes(template_csv_bytes())
+    code, out, _ = run(capsys, "validate", str(path), *DIRS)
+    assert code == 0
+    assert "kvr.csv er gyldig." in out
+    assert "Ordninger: 1" in out
+    assert "Kommuner: 6 (Eidskog, Grue, Kongsvinger, Nord-Odal, Sør-Odal, Åsnes)" in out
+    assert "Fylker: 1 (Innlandet)" in out
+
+
+def test_cli008_validate_bad_file_prints_problems_one_per_line_exit_1(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "feil.csv"
+    path.write_text(
+        "navn;deltakere;vertskommune;etablert\nA;Kongsvinnger, Grue;Åsnes;tjue\nA;;;\n", encoding="cp1252"
+    )
+    code, out, err = run(capsys, "validate", str(path), *DIRS)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "feil.csv: 4 problemer — ingenting er lest inn."
+    assert "feil.csv, rad 2, kolonne «deltakere»: ukjent kommune «Kongsvinnger». Mente du «Kongsvinger»?" in lines
+    assert "feil.csv, rad 3, kolonne «navn»: navnet «A» står også på rad 2" in lines
+    assert len(lines) == 1 + 4 and "Traceback" not in out + err
+
+
+def test_cli009_validate_missing_file_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "validate", str(tmp_path / "finnes-ikke.csv"), *DIRS)
+    assert code == 2 and "Kan ikke lese" in err
+
+
+def test_cli010_broken_builtin_data_exit_1_with_problems(capsys, tmp_path: Path) -> None:
+    data, geodata = copy_trees(tmp_path)
+    (data / "services.csv").unlink()
+    code, out, err = run(capsys, "totals", "--data-dir", str(data), "--geodata-dir", str(geodata))
+    assert code == 1 and out == ""
+    assert "data/services.csv: filen finnes ikke" in err and "Traceback" not in err
+
+
+def test_cli011_validate_data(capsys) -> None:
+    code, out, _ = run(capsys, "validate-data", *DIRS)
+    assert code == 0 and "9 ordninger" in out and "6 kartlagte kommuner" in out
+
+
+def test_cli012_usage_errors_exit_2(capsys) -> None:
+    assert main([]) == 2
+    assert main(["fly"]) == 2
+    assert main(["--help"]) == 0
+    capsys.readouterr()
+
+
+def test_cli013_a_command_group_registers_from_its_own_module(capsys) -> None:
+    def register(subparsers, common):
+        parser = subparsers.add_parser("eksport", parents=[common], help="eksport")
+        parser.set_defaults(handler=lambda args: print("eksport kjørt") or 0)
+
+    parser = build_parser(groups=(register,))
+    args = parser.parse_args(["eksport"])
+    assert args.handler(args) == 0
+    assert "eksport kjørt" in capsys.readouterr().out
+
+
+def test_cli015_python_m_dashboard_runs_as_a_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "coverage", "nosuch", *DIRS],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Ukjent tjeneste «nosuch»" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli016_default_folders_coverage_has_25_rows(capsys) -> None:
+    code, out, err = run(capsys, "coverage", "Legevakt")
+    assert (code, err) == (0, "")
+    table = rows(out)
+    assert len(table) == 1 + 25
+    assert ["3052", "Nore og Uvdal", ""] in table  # a gap is a row with an empty cell, not a missing row
