@@ -10,19 +10,23 @@ import argparse
 import atexit
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from dash import Dash
 from flask import Flask
 
 from dashboard.output.export import Renderer
-from dashboard.views.datasets import DatasetResolver, prepare
+from dashboard.views.datasets import prepare
 from dashboard.views.map_base import MapBase
-from dashboard.views.view_state import default_state
-from dashboard.web.callbacks import initial_map, register
+from dashboard.web.callbacks import register
 from dashboard.web.download import MapDownloads
-from dashboard.web.layout import build_layout
 from dashboard.web.presentation_callbacks import register as register_presentation
+from dashboard.web.registers import (
+    PageDatasets,
+    RegisterDash,
+    add_register_routes,
+    page_layouts,
+)
 from dashboard.web.serving import serve_boundaries
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
@@ -59,19 +63,26 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) -> Dash:
-    """Load data once, build the layout, register callbacks.
+def create_app(model: Any = None, database_url: str | None = None) -> Dash:
+    """Open the database, load data once, build the layout, register callbacks.
 
-    `model` defaults to the built-in survey; `lookup` resolves DATASET store values of uploaded
-    files to their models (default: dashboard/web/upload.py re-validates the session's file).
+    `model` defaults to the built-in survey (seeded as the register «nivi-2021» on first start);
+    `database_url` defaults to $DATABASE_URL, else the SQLite file in instance/.
     """
+    from dashboard.store.database import open_database
+    from dashboard.store.drafts import Drafts
+    from dashboard.store.registers import RegisterStore
+
     if model is None:
         from dashboard.data.loader import load_builtin_cached
 
         model = load_builtin_cached()
+    engine = open_database(database_url)
+    store = RegisterStore(engine, model)
+    store.ensure_survey()
     server = Flask(__name__)
     server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
-    app = Dash(
+    app = RegisterDash(
         __name__,
         server=server,
         title="Samarbeidskartet",
@@ -82,15 +93,14 @@ def create_app(model: Any = None, lookup: Callable[[Any], Any] | None = None) ->
     )
     app.index_string = INDEX_TEMPLATE
     geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
-    builtin = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
-    state = default_state(builtin.allowed)
-    figure, message = initial_map(builtin, state)
-    app.layout = build_layout(model, state, figure, app.get_asset_url("topojson/"), message)
-    uploads = UploadedFiles(model)
-    resolver = DatasetResolver(builtin, lookup if lookup is not None else uploads)
-    register(app, resolver)
-    register_upload(app, resolver, uploads)
-    register_presentation(app, resolver, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
+    survey = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
+    uploads = UploadedFiles(model, Drafts(engine))
+    datasets = PageDatasets(store, uploads, survey)
+    app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
+    register(app, datasets)
+    register_upload(app, datasets, uploads)
+    register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
+    add_register_routes(app, store)
     return app
 
 

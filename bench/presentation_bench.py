@@ -16,6 +16,7 @@ import json
 import logging
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ def measure_downloads(client, callbacks) -> list[tuple[str, str, int, float, str
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     model = load_builtin_cached()
-    dash_app = app_module.create_app(model)
+    dash_app = app_module.create_app(model, f"sqlite:///{tempfile.mkdtemp(prefix='bench-db-')}/registre.sqlite")
     client = dash_app.server.test_client()
     callbacks = dependencies(client)
     assert len(STATE_OUTPUTS) == len(control_values(ViewState()))

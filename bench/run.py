@@ -22,6 +22,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -270,7 +271,7 @@ def main() -> None:
     lines.append("")
 
     model = load_builtin_cached()
-    dash_app = app_module.create_app(model)
+    dash_app = app_module.create_app(model, f"sqlite:///{tempfile.mkdtemp(prefix='bench-db-')}/registre.sqlite")
     wait_for_brotli(dash_app)
     client = dash_app.server.test_client()
     layout_json = client.get("/_dash-layout").get_json()

@@ -1,1 +1,1 @@
-"""Samarbeidskartet, in layers: data → views → output/web → cli (see .importlinter and README's code map)."""
+"""Samarbeidskartet, in layers: data → store → views → output → web | cli (see .importlinter and the README's code map)."""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh Debian machine: system Chromium (browser tests, image export)
-# and the pinned Python packages. Safe to run again; it skips what is already there.
+# Idempotent set-up for a fresh Debian machine: system Chromium (browser tests, image export),
+# PostgreSQL (the tests' throwaway server) and the pinned Python packages. Safe to run again;
+# it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,11 +9,13 @@ missing=""
 for tool in chromium chromedriver pdftotext pdfinfo pdftoppm; do
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
+# PostgreSQL server binaries for the tests' throwaway server (tests/fixtures/postgres.py).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 if [ -n "$missing" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core poppler-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core poppler-utils postgresql >/dev/null
 fi
 
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Iterator
+
 import pytest
 from fixtures import DATA, GEODATA, real_geodata_ready
+from fixtures.postgres import PostgresServer, start_postgres
 
 from dashboard.data.loader import load_builtin_cached
 from dashboard.data.model import CooperationModel
@@ -36,3 +40,24 @@ def real_model() -> CooperationModel:
 @pytest.fixture(scope="session")
 def real_dataset(real_model: CooperationModel) -> Dataset:
     return prepare(real_model, MapBase.from_boundaries(real_model.boundaries, geojson_url=GEOJSON_URL))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session (Debian's package, run as `postgres`)."""
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'registre.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database: each test that takes it runs on SQLite and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registre.sqlite'}"
+    return request.getfixturevalue("postgres").new_database()

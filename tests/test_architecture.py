@@ -52,7 +52,7 @@ def test_arch003_a_cycle_inside_a_layer_breaks_the_contract(tmp_path: Path) -> N
 
 def test_arch004_dashboard_has_only_the_layer_packages_at_its_top() -> None:
     top = sorted(path.name for path in (REPO / "dashboard").iterdir() if path.name != "__pycache__")
-    assert top == ["__init__.py", "__main__.py", "cli", "data", "output", "views", "web"]
+    assert top == ["__init__.py", "__main__.py", "cli", "data", "output", "store", "views", "web"]
 
 
 def test_arch005_nothing_in_dashboard_imports_the_app_module() -> None:

@@ -9,6 +9,9 @@ from typing import Callable
 from dashboard.data.loader import DATA_DIR, GEODATA_DIR, load_builtin
 from dashboard.data.model import CooperationModel
 from dashboard.data.registry import closest_names, normalize_name, quote_list
+from dashboard.store import SURVEY_SLUG
+from dashboard.store.database import open_database
+from dashboard.store.registers import RegisterStore
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -22,9 +25,36 @@ class UsageError(Exception):
     """The command was asked for something that doesn't exist (exit 2, no traceback)."""
 
 
-def load_model(args: argparse.Namespace) -> CooperationModel:
+def load_base(args: argparse.Namespace) -> CooperationModel:
     """The built-in model from the folders given on the command line (loaded once per run)."""
     return load_builtin(Path(args.data_dir), Path(args.geodata_dir))
+
+
+def open_store(args: argparse.Namespace, base: CooperationModel) -> RegisterStore:
+    """The register database (--database-url, else $DATABASE_URL, else instance/), migrated, survey seeded."""
+    store = RegisterStore(open_database(getattr(args, "database_url", None)), base)
+    store.ensure_survey()
+    return store
+
+
+def known_register(store: RegisterStore, slug: str) -> str:
+    """`slug` if the register exists; UsageError naming the closest ones otherwise."""
+    if store.info(slug) is not None:
+        return slug
+    slugs = [info.slug for info in store.registers(include_unlisted=True)]
+    closest = closest_names(slug, {normalize_name(s): s for s in slugs})
+    hint = f" Mente du {quote_list(closest)}?" if closest else ""
+    raise UsageError(f"Ukjent register «{slug}».{hint}\nRegistre: {', '.join(slugs)}")
+
+
+def load_model(args: argparse.Namespace) -> CooperationModel:
+    """The model a command works on: the register of --register, or the built-in survey."""
+    base = load_base(args)
+    slug = getattr(args, "register", None)
+    if not slug or slug == SURVEY_SLUG:
+        return base
+    store = open_store(args, base)
+    return store.model(known_register(store, slug))
 
 
 def resolve_service(model: CooperationModel, text: str) -> str:
@@ -49,4 +79,6 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=str(DATA_DIR), help="mappe med data (standard: data/)")
     common.add_argument("--geodata-dir", default=str(GEODATA_DIR), help="mappe med geodata (standard: geodata/)")
+    common.add_argument("--register", metavar="LENKENAVN", help=f"registeret kommandoen gjelder (standard: {SURVEY_SLUG}, kartleggingen)")
+    common.add_argument("--database-url", help="database (standard: $DATABASE_URL, ellers instance/samarbeidskartet.sqlite)")
     return common

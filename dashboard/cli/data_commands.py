@@ -10,6 +10,7 @@ from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     UsageError,
+    load_base,
     load_model,
     resolve_service,
 )
@@ -74,7 +75,7 @@ def _validate(args: argparse.Namespace) -> int:
         content = path.read_bytes()
     except OSError as error:
         raise UsageError(f"Kan ikke lese «{path}»: {error.strerror or error}") from error
-    base = load_model(args)
+    base = load_base(args)
     try:
         upload = read_user_file(content, path.name, base.registry, base)
     except DataError as error:
@@ -90,6 +91,8 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"Kommuner: {len(upload.focus)} ({', '.join(name for _knr, name in upload.municipality_options())})")
     print(f"Fylker: {len(fylker)} ({', '.join(fylker)})")
     print(f"Regioner: {len(others)}" + (f" ({', '.join(others)})" if others else ""))
+    for notice in upload.notices:
+        print(f"Merknad: {notice}")
     return EXIT_OK
 
 
@@ -106,7 +109,7 @@ def register_validate(subparsers: argparse._SubParsersAction, common: argparse.A
 
 
 def _validate_data(args: argparse.Namespace) -> int:
-    model = load_model(args)
+    model = load_base(args)
     print(
         f"Dataene er gyldige: {len(model.arrangements)} ordninger, {len(model.memberships)} medlemskap, "
         f"{len(model.focus)} kartlagte kommuner, {len(model.regions)} regioner, "

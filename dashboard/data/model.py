@@ -84,6 +84,8 @@ class CooperationModel:
     sectors: pd.DataFrame
     registry: Registry
     _index: _Indexes = field(repr=False)
+    # What the reader noticed but accepted (e.g. a register's own sector), one line each.
+    notices: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -99,6 +101,7 @@ class CooperationModel:
         source_label: str,
         services: pd.DataFrame,
         sectors: pd.DataFrame,
+        notices: tuple[str, ...] = (),
     ) -> "CooperationModel":
         """Assemble already validated frames and precompute the query indexes."""
         arrangements = arrangements.reset_index(drop=True)
@@ -159,6 +162,7 @@ class CooperationModel:
             sectors=sectors.reset_index(drop=True),
             registry=registry,
             _index=index,
+            notices=notices,
         )
 
     # ----- labels and options -------------------------------------------------------------

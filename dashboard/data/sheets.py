@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -140,7 +140,7 @@ def _csv_rows(content: bytes, label: str) -> _Rows:
     rows: _Rows = []
     try:
         for offset, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            _append_row(rows, first_row + offset, [cell.strip() for cell in cells], label)
+            _append_row(rows, first_row + offset, [without_inert_quote(cell.strip()) for cell in cells], label)
     except csv.Error as error:
         raise DataError([Problem(label, None, None, None, f"CSV-filen kan ikke leses ({error})")]) from error
     return rows
@@ -182,7 +182,18 @@ def _cell_text(cell: object) -> str:
         return str(int(cell))
     if hasattr(cell, "isoformat"):
         return cell.isoformat()
-    return str(cell).strip()
+    return without_inert_quote(str(cell).strip())
+
+
+def without_inert_quote(text: str) -> str:
+    """Undo the quote our formula-safe downloads put before "=", "+", "-" or "@", so they re-import as written.
+
+    >>> without_inert_quote("'-Regionrådet")
+    '-Regionrådet'
+    """
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def _user_header(header: tuple[int, list[str]], label: str, problems: Problems) -> dict[str, int]:
@@ -297,6 +308,9 @@ class _UserSheet:
             ((form, LEGAL_FORM_LABELS.get(form, form)) for form in USER_LEGAL_FORMS), LEGAL_FORM_SYNONYMS
         )
         self.seen_names: dict[str, int] = {}
+        # Sectors that are not standard ones, kept as written (first spelling wins), and the notices about them.
+        self.own_sectors: dict[str, str] = {}
+        self.notices: list[str] = []
 
     def cell(self, cells: list[str], column: str) -> str:
         position = self.positions.get(column)
@@ -333,10 +347,21 @@ class _UserSheet:
         return hosts
 
     def sector(self, row: int, text: str) -> str:
-        sector = self.sectors.find(text) if text else ""
-        if sector is None:
-            self.add(row, "sektor", text, f"ukjent sektor «{text}»", self.sectors.closest(text))
-        return sector or ""
+        """A standard sector id, or the text as given: a region's sectors are its own (with a notice)."""
+        if not text:
+            return ""
+        sector = self.sectors.find(text)
+        if sector is not None:
+            return sector
+        key = normalize_name(text)
+        if key not in self.own_sectors:
+            self.own_sectors[key] = text
+            closest = self.sectors.closest(text)
+            hint = f"; nærmeste standardsektor er «{closest}»" if closest else ""
+            self.notices.append(
+                str(Problem(self.label, row, "sektor", text, f"«{text}» er ingen standardsektor og brukes som registerets egen sektor{hint}"))
+            )
+        return self.own_sectors[key]
 
     def legal_form(self, row: int, text: str) -> str:
         form = self.legal_forms.find(text) if text else "ukjent"
@@ -384,7 +409,22 @@ class _UserSheet:
         return record, participants or ()
 
 
-def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationModel) -> CooperationModel:
+def model_from_rows(
+    rows: _Rows, label: str, registry: Registry, base: CooperationModel, origins: Mapping[int, str] | None = None
+) -> CooperationModel:
+    """A model from rows already in the sheet's columns (a stored register), validated like a file.
+
+    `origins` maps a row number to where its values came from ("fil.xlsx, rad 7"), which then
+    stands as the arrangement's source instead of the row of `label`.
+    """
+    if not rows:
+        raise DataError([Problem(label, None, None, None, "ingen rader")])
+    return _user_model(rows, label, registry, base, origins)
+
+
+def _user_model(
+    rows: _Rows, label: str, registry: Registry, base: CooperationModel, origins: Mapping[int, str] | None = None
+) -> CooperationModel:
     sheet = _UserSheet(rows[0], label, registry, base)
     if len(rows) == 1:
         sheet.add(None, None, None, "filen er tom: den har ingen rader under overskriftene")
@@ -392,6 +432,9 @@ def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationMo
     memberships = []
     for number, cells in rows[1:]:
         record, participants = sheet.record(number, cells)
+        if origins and number in origins:
+            kilde = record["note"]
+            record["source"] = origins[number] + (f" ({kilde})" if kilde else "")
         records.append(record)
         memberships.extend((record["id"], knr) for knr in participants)
     sheet.problems.raise_if_any()
@@ -411,8 +454,15 @@ def _user_model(rows: _Rows, label: str, registry: Registry, base: CooperationMo
         boundaries=base.boundaries,
         source_label=label,
         services=base.services,
-        sectors=base.sectors,
+        sectors=_with_own_sectors(base.sectors, sheet.own_sectors.values()),
+        notices=tuple(sheet.notices),
     )
+
+
+def _with_own_sectors(sectors: pd.DataFrame, own: Iterable[str]) -> pd.DataFrame:
+    """The standard sectors plus a register's own ones (id and label are the text as written)."""
+    extra = pd.DataFrame([{"id": text, "label": text, "source_table": "egen"} for text in own], columns=list(sectors.columns))
+    return pd.concat([sectors, extra], ignore_index=True) if len(extra) else sectors
 
 
 def _regions_with_fylker(base: CooperationModel, registry: Registry) -> tuple[pd.DataFrame, pd.DataFrame]:

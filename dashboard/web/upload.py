@@ -1,21 +1,18 @@
-"""Bring your own data in the page: an uploaded file becomes a session-only dataset.
+"""Bring your own data in the page: an uploaded file becomes a draft, shown in this tab only.
 
-The browser keeps the uploaded file in its DATASET store (session storage), compressed and
-content-addressed: `{"v", "name", "sha256", "bytes", "zlib"}`. The server keeps nothing per
-user; `UploadedFiles` (the resolver's `lookup`) re-validates a store value through the same
-loader whenever the resolver's bounded cache misses, so a restart or a second worker shows the
-same data. Every function here is pure apart from reading the file it is given.
+The file is validated once, kept server-side as a draft (dashboard.store.drafts, 24 hours),
+and the browser's DATASET store holds only `{"draft": <random id>, "register": <slug>}`. So no
+callback request carries the file, and a restart or a second worker shows the same data: the
+resolver rebuilds a draft's model from the database when its bounded cache misses.
 
-dashboard.data.loader (pandas, geopandas) is imported inside the functions that use it, so that
-importing the app stays light (see tests/web/test_app.py).
+dashboard.data.sheets (pandas) is imported inside the functions that use it, so that importing
+the app stays light (see tests/web/test_app.py).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import zlib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -25,20 +22,12 @@ from dashboard.views.view_state import ViewState
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
     from dashboard.data.problems import DataError, Problem
+    from dashboard.store.drafts import Drafts
     from dashboard.views.datasets import Dataset
 
-STORE_VERSION = 1
 DEFAULT_FILENAME = "opplastet fil"
-# Chromium keeps at most 5 M characters per origin in sessionStorage; stay well below, so a
-# store value never overflows it (a 5 MB CSV compresses to well under this).
-MAX_STORE_CHARS = 3_000_000
-SHA256_HEX_CHARS = 64
 NOT_RECEIVED = "filen kom ikke fram; prøv å laste den opp på nytt"
-
-
-class StoreValueError(ValueError):
-    """A DATASET store value that is not one this module wrote (damaged or tampered with)."""
-
+DRAFT_GONE = "Utkastet finnes ikke lenger (et utkast slettes etter 24 timer). Last opp filen på nytt."
 
 def filename_label(filename: str | None) -> str:
     """The file's own name (no folders), as the loader labels it.
@@ -80,83 +69,52 @@ def size_problem(filename: str | None, size: int) -> "Problem":
     return Problem(filename_label(filename), None, None, None, f"filen er {megabytes} MB; grensen er {limit} MB")
 
 
-def encode_store(content: bytes, filename: str | None) -> dict[str, Any]:
-    """The DATASET store value of a file: its name, hash and zlib-compressed bytes (base64).
+def draft_reference(value: Any) -> tuple[str, str] | None:
+    """(draft id, register slug) of a DATASET store value, or None if it names no draft.
 
-    >>> value = encode_store(b"navn;deltakere", "a.csv")
-    >>> decode_store(value) == (b"navn;deltakere", "a.csv")
-    True
+    The value comes from the browser: only its shape is checked here; the id itself is checked
+    by the draft store before any query.
     """
-    return {
-        "v": STORE_VERSION,
-        "name": filename_label(filename),
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "bytes": len(content),
-        "zlib": base64.b64encode(zlib.compress(content, 9)).decode("ascii"),
-    }
-
-
-def decode_store(value: Any) -> tuple[bytes, str]:
-    """(file bytes, file name) of a store value; StoreValueError unless it is intact.
-
-    The value comes from the browser, so nothing is trusted: the shape is checked, the
-    decompression is bounded by the upload limit, and the bytes must match the hash.
-    """
-    from dashboard.data.sheets import MAX_UPLOAD_BYTES
-
-    if not isinstance(value, Mapping) or value.get("v") != STORE_VERSION:
-        raise StoreValueError("unknown store value")
-    name, digest, packed = value.get("name"), value.get("sha256"), value.get("zlib")
-    if not (isinstance(name, str) and name and isinstance(digest, str) and len(digest) == SHA256_HEX_CHARS):
-        raise StoreValueError("store value without name or hash")
-    if not isinstance(packed, str) or len(packed) > MAX_STORE_CHARS:
-        raise StoreValueError("store value without content")
-    try:
-        inflater = zlib.decompressobj()
-        content = inflater.decompress(base64.b64decode(packed, validate=True), MAX_UPLOAD_BYTES + 1)
-    except (binascii.Error, ValueError, zlib.error) as error:
-        raise StoreValueError("store content is not zlib/base64") from error
-    if len(content) > MAX_UPLOAD_BYTES or inflater.unconsumed_tail or not inflater.eof:
-        raise StoreValueError("store content is larger than an upload may be")
-    if hashlib.sha256(content).hexdigest() != digest:
-        raise StoreValueError("store content does not match its hash")
-    return content, filename_label(name)
+    if not isinstance(value, Mapping):
+        return None
+    draft_id, slug = value.get("draft"), value.get("register", "")
+    if not isinstance(draft_id, str) or not isinstance(slug, str) or len(draft_id) > 64 or len(slug) > 80:
+        return None
+    return draft_id, slug
 
 
 class UploadedFiles:
-    """Turns uploads and DATASET store values into models, validated against the built-in data.
+    """Turns uploads into drafts and drafts back into models, validated against the built-in data.
 
-    Holds only the built-in model (vocabulary, registry, boundaries), never a user's data;
-    the resolver's bounded cache keeps the derived datasets.
+    Holds only the built-in model (vocabulary, registry, boundaries) and the draft store, never
+    a user's data; the resolver's bounded cache keeps the derived datasets.
     """
 
-    def __init__(self, base: "CooperationModel") -> None:
+    def __init__(self, base: "CooperationModel", drafts: "Drafts") -> None:
         self.base = base
+        self.drafts = drafts
 
-    def accept(self, contents: str, filename: str | None) -> dict[str, Any]:
+    def accept(self, contents: str, filename: str | None, register: str) -> dict[str, Any]:
         """The store value of an uploaded file once it validates; DataError with every problem otherwise."""
-        from dashboard.data.problems import DataError, Problem
         from dashboard.data.sheets import read_user_file
 
         content = upload_bytes(contents, filename)
         label = filename_label(filename)
         read_user_file(content, label, self.base.registry, self.base)
-        value = encode_store(content, label)
-        if len(value["zlib"]) > MAX_STORE_CHARS:
-            raise DataError(
-                [Problem(label, None, None, None, "filen er for stor til å holdes i nettleseren; del den opp i mindre filer")]
-            )
-        return value
+        return {"draft": self.drafts.save(content, label), "register": register}
 
-    def __call__(self, value: Any) -> "CooperationModel | None":
-        """The resolver's lookup: the model of a store value, or None (built-in) if it is not valid."""
+    def __call__(self, draft_id: str) -> "CooperationModel | None":
+        """The model of a live draft, or None (unknown, expired or no longer valid)."""
         from dashboard.data.problems import DataError
         from dashboard.data.sheets import read_user_file
 
+        loaded = self.drafts.load(draft_id)
+        if loaded is None:
+            return None
+        content, label = loaded
         try:
-            content, label = decode_store(value)
             return read_user_file(content, label, self.base.registry, self.base)
-        except (StoreValueError, DataError):
+        except DataError:
             return None
 
 

@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
+from dashboard.store import SURVEY_SLUG
 from dashboard.views.datasets import Dataset
 from dashboard.views.view_state import ViewState
 from dashboard.web import ids
@@ -21,7 +22,9 @@ from dashboard.web.layout import (
     service_options,
     source_note,
 )
+from dashboard.web.registers import PageDatasets, page_slug
 from dashboard.web.upload import (
+    DRAFT_GONE,
     UploadedFiles,
     dataset_summary,
     problem_lines,
@@ -66,12 +69,14 @@ def upload_outcome(
     filename: str | None,
     rejected: Mapping[str, Any] | None,
     current: ViewState,
+    register: str = SURVEY_SLUG,
 ) -> tuple[Any, ...]:
     """(DATASET store, problem list, upload contents, *control values) for one upload event.
 
     A good file replaces the dataset and frames the map on it; a bad or refused one only
-    fills the problem list; "Tilbake" returns to the built-in survey. The upload's contents
-    are cleared either way, so the file isn't kept in the page and the same file can be sent again.
+    fills the problem list; "Tilbake" returns to the page's register. The upload's contents are
+    cleared either way, so the file isn't kept in the page and the same file can be sent again.
+    The store gets only the draft's id and the page's `register` slug.
     """
     from dashboard.data.problems import (
         DataError,  # here: importing the app loads no data code
@@ -87,7 +92,7 @@ def upload_outcome(
     if trigger != ids.UPLOAD or not contents:
         return (no_update, no_update, no_update, *unchanged)
     try:
-        store_value = uploads.accept(contents, filename)
+        store_value = uploads.accept(contents, filename, register)
     except DataError as error:
         label = error.problems[0].file if error.problems else str(filename)
         return (no_update, problem_list(label, error.count_text(), problem_lines(error)), None, *unchanged)
@@ -98,14 +103,16 @@ def _choices(pairs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"label": label, "value": value} for value, label in pairs]
 
 
-def dataset_view(dataset: Dataset, is_upload: bool) -> tuple[Any, ...]:
+def dataset_view(dataset: Dataset, is_upload: bool, draft_gone: bool = False) -> tuple[Any, ...]:
     """Everything outside the views that names the dataset: banner, way back, control options,
-    lead and source line. Regions list only those with a municipality of the dataset."""
+    lead and source line. Regions list only those with a municipality of the dataset. A draft
+    that no longer exists (expired or forged id) is said in the banner."""
     model = dataset.model
     focus = set(model.focus)
     regions = [option for option in region_options(model) if focus & set(model.region_municipalities(option["value"]))]
+    summary = dataset_summary(model)
     return (
-        dataset_summary(model),
+        f"{DRAFT_GONE} {summary}" if draft_gone else summary,
         not is_upload,
         service_options(model),
         regions,
@@ -117,7 +124,7 @@ def dataset_view(dataset: Dataset, is_upload: bool) -> tuple[Any, ...]:
     )
 
 
-def register_upload(app: Dash, resolve: Resolver, uploads: UploadedFiles) -> None:
+def register_upload(app: Dash, resolve: PageDatasets, uploads: UploadedFiles) -> None:
     """Attach the upload callbacks; data comes from `resolve` like every other view's."""
 
     for kind, button, download in (
@@ -147,7 +154,7 @@ def register_upload(app: Dash, resolve: Resolver, uploads: UploadedFiles) -> Non
     def _upload(contents, rejected, _reset_clicks, filename, *rest):
         *values, store = rest
         current = state_from_controls(*values, default_service=resolve(store).allowed.default_service)
-        return upload_outcome(uploads, resolve, ctx.triggered_id, contents, filename, rejected, current)
+        return upload_outcome(uploads, resolve, ctx.triggered_id, contents, filename, rejected, current, page_slug())
 
     @app.callback(
         Output(ids.DATASET_LABEL, "children"),
@@ -164,4 +171,4 @@ def register_upload(app: Dash, resolve: Resolver, uploads: UploadedFiles) -> Non
     )
     def _dataset_view(store):
         dataset = resolve(store)
-        return dataset_view(dataset, dataset is not resolve(None))
+        return dataset_view(dataset, dataset is not resolve(None), resolve.draft_missing(store))

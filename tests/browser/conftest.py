@@ -61,11 +61,17 @@ class PageLog:
 
 
 @pytest.fixture(scope="session")
-def live_app() -> Iterator[LiveApp]:
+def live_database(tmp_path_factory) -> str:
+    """The live app's SQLite database (tests import registers into it through the store)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'registre.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database: str) -> Iterator[LiveApp]:
     """The app on a free port of 127.0.0.1, in a thread; real survey data once geodata exists."""
     real = real_geodata_ready()
     model = load_builtin_cached() if real else load_builtin_cached(DATA, GEODATA)
-    dash_app = app_module.create_app(model)
+    dash_app = app_module.create_app(model, live_database)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server(HOST, 0, dash_app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

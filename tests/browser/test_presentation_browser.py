@@ -132,10 +132,10 @@ def test_bp003_presentation_button_starts_at_the_service_on_screen(page, live_ap
 
 
 @pytest.fixture()
-def app_without_chromium(live_app: LiveApp, monkeypatch):
+def app_without_chromium(live_app: LiveApp, live_database: str, monkeypatch):
     """A second server of the app whose renderer finds no Chromium (as on a bare server)."""
     monkeypatch.setenv(export.BROWSER_ENV, "/nonexistent/chromium")
-    dash_app = app_module.create_app(live_app.model)
+    dash_app = app_module.create_app(live_app.model, live_database)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server(HOST, 0, dash_app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

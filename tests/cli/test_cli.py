@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from fixtures import DATA, GEODATA, REAL_DATA, REPO, copy_trees
 
 from dashboard.cli.main import build_parser, main

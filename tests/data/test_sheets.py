@@ -161,8 +161,33 @@ def test_ldr039_every_problem_at_once_one_line_each(base: CooperationModel) -> N
     lines = lines_of(
         user_csv('A,iktt,helsa,"Kongsvinnger, Grue",,ISK,tjue,', "A,,,,,,,", 'C,,,"Hol, Hol",,,,'), "a.csv", base
     )
-    assert len(lines) == 8
+    assert len(lines) == 7  # the unknown sector «helsa» is the register's own, not a problem
     assert all("\n" not in line and ", rad " in line for line in lines)
+
+
+def test_ldr047_a_regions_own_sector_is_kept_with_a_notice(base: CooperationModel) -> None:
+    model = read_user_file(
+        user_csv(
+            "Kongsvingerregionen IPR,,Regionalpolitisk,Kongsvinger,,IPR,,",
+            "B,,regionalpolitisk,Hol,,,,",
+            "C,,helse,Hol,,,,",
+            "D,,Sosialtjenster,Hol,,,,",
+        ),
+        "kongsvinger.csv",
+        base.registry,
+        base,
+    )
+    assert list(model.arrangements["sector"]) == ["Regionalpolitisk", "Regionalpolitisk", "helse", "Sosialtjenster"]
+    assert model.sector_label("Regionalpolitisk") == "Regionalpolitisk"
+    assert ("Regionalpolitisk", "Regionalpolitisk") in model.sector_options()
+    first, typo = model.notices  # one notice per own sector, at its first row
+    assert first.startswith("kongsvinger.csv, rad 2, kolonne «sektor»: «Regionalpolitisk» er ingen standardsektor")
+    assert typo.endswith("«Sosialtjenster» er ingen standardsektor og brukes som registerets egen sektor; nærmeste standardsektor er «Sosialtjenester»")
+
+
+def test_ldr048_the_quote_of_a_formula_safe_download_is_undone(base: CooperationModel) -> None:
+    model = read_user_file(user_csv("'-Samarbeid,,,Hol,,,,'=kilde"), "a.csv", base.registry, base)
+    assert model.arrangements["name"].tolist() == ["-Samarbeid"] and model.arrangements["note"].tolist() == ["=kilde"]
 
 
 def test_ldr040_misspelt_column_is_named(base: CooperationModel) -> None:

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def client(fixture_model):
-    return app_module.create_app(fixture_model).server.test_client()
+def client(fixture_model, tmp_path_factory):
+    database = tmp_path_factory.mktemp("db") / "registre.sqlite"
+    return app_module.create_app(fixture_model, f"sqlite:///{database}").server.test_client()
 
 
 def update_request(outputs: list[tuple[str, str]], inputs: list[dict], changed: str) -> dict:

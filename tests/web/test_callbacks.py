@@ -7,7 +7,7 @@ from dash import no_update
 from dash._utils import to_json
 
 from dashboard.views import figures
-from dashboard.views.datasets import Dataset, DatasetResolver, prepare
+from dashboard.views.datasets import Dataset, prepare
 from dashboard.views.view_state import VIEW_TABLE, VIEWS, ViewState
 from dashboard.web import callbacks, ids
 from dashboard.web.layout import NETWORK_ON
@@ -172,22 +172,6 @@ def test_cb017_controls_round_trip_through_state() -> None:
     assert values[-1] == [NETWORK_ON]
     assert callbacks.state_from_controls(*values, default_service="legevakt") == state
     assert callbacks.state_from_controls(None, None, "", None, None, None, None, "legevakt") == ViewState()
-
-
-def test_cb018_resolver_defaults_to_builtin_and_caches_uploads(fixture_dataset: Dataset) -> None:
-    calls = []
-
-    def lookup(value):
-        calls.append(value)
-        return fixture_dataset.model if value.get("id") == "upload-1" else None
-
-    resolve = DatasetResolver(fixture_dataset, lookup)
-    assert resolve(None) is fixture_dataset and resolve.resolve_model(None) is fixture_dataset.model
-    uploaded = resolve({"id": "upload-1"})
-    assert uploaded is not fixture_dataset and uploaded.base is fixture_dataset.base
-    assert resolve({"id": "upload-1"}) is uploaded and calls == [{"id": "upload-1"}]
-    assert resolve({"id": "gone"}) is fixture_dataset
-    assert DatasetResolver(fixture_dataset)({"id": "upload-1"}) is fixture_dataset
 
 
 def test_cb019_prepared_dataset_knows_valid_link_values(fixture_dataset: Dataset) -> None:

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import struct
 
-import pytest
 from dash import no_update
 from plotly.utils import PlotlyJSONEncoder
 

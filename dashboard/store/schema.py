@@ -1,0 +1,128 @@
+"""The tables of the register database. Changes go through an Alembic migration (migrations/versions/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Constraint names fixed here so that migrations on SQLite and PostgreSQL agree.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Base.metadata.naming_convention = NAMING
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Register(Base):
+    """A named, persistent dataset of arrangements, published at /r/<slug>."""
+
+    __tablename__ = "registers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The built-in survey: its model is read from data/ (with source tables and rows), the rows
+    # here are what the list, export and history show of it. It is not imported into.
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped by every change; caches in the web processes are keyed by (slug, version).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Arrangement(Base):
+    """One arrangement of a register in canonical form (ids and kommunenummer, lists sorted)."""
+
+    __tablename__ = "arrangements"
+    __table_args__ = (UniqueConstraint("register_id", "key", name="uq_arrangements_register_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("registers.id", ondelete="CASCADE"), index=True)
+    # Identity across imports: the name as the sheet reader compares names.
+    key: Mapped[str] = mapped_column(String(400))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    services: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[str] = mapped_column(Text, default="")
+    members: Mapped[str] = mapped_column(Text, default="")
+    hosts: Mapped[str] = mapped_column(Text, default="")
+    legal_form: Mapped[str] = mapped_column(String(40), default="")
+    established: Mapped[str] = mapped_column(String(20), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    # Where the current values came from: "fil.xlsx, rad 7" (traceability of every number).
+    origin: Mapped[str] = mapped_column(Text, default="")
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Import(Base):
+    """One import of a file into a register: when, by whom, which file, how much changed."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("registers.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    ended: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Change(Base):
+    """One recorded change of one field of one arrangement (the audit trail)."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("registers.id", ondelete="CASCADE"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    arrangement_key: Mapped[str] = mapped_column(String(400))
+    arrangement_name: Mapped[str] = mapped_column(Text)
+    # "lagt til", "endret", "avsluttet"
+    action: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Draft(Base):
+    """A try-upload kept server-side for a day; the browser holds only its random id."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    filename: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

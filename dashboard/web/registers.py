@@ -1,0 +1,232 @@
+"""Registers on the web: /r/<slug> pages, their own Dash endpoints, the list page and «finnes ikke».
+
+A register page is the same Dash app; only its request prefix differs. The index at /r/<slug>
+tells the renderer to send its layout and callback requests to /r/<slug>/_dash-…, so every
+request names its register in its path, and the server never trusts the browser's store to say
+which register it is. Datasets are cached per (slug, version), so an import elsewhere (another
+worker, another host, the command line) shows at the next request.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from html import escape
+from typing import TYPE_CHECKING, Any, Callable
+
+from dash import Dash
+from flask import Response, has_request_context, request
+
+from dashboard.store import SURVEY_SLUG
+from dashboard.views.datasets import Dataset, prepare
+from dashboard.views.view_state import default_state
+from dashboard.web.callbacks import initial_map
+from dashboard.web.layout import build_layout
+from dashboard.web.upload import draft_reference
+
+if TYPE_CHECKING:
+    from dashboard.store.registers import RegisterStore
+    from dashboard.web.upload import UploadedFiles
+
+PAGE_PATH = re.compile(r"^/r/([a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)(?:/|$)")
+DASH_ENDPOINTS = ("_dash-layout", "_dash-dependencies", "_dash-update-component", "_reload-hash")
+# Derived datasets kept per process (register versions and drafts); each is small beside the geometry.
+MAX_CACHED_DATASETS = 32
+LIST_PATH = "/registre"
+
+
+def page_slug() -> str:
+    """The register of the current request, from its path (/r/<slug>…); the survey at / and outside requests."""
+    if not has_request_context():
+        return SURVEY_SLUG
+    match = PAGE_PATH.match(request.path)
+    return match.group(1) if match else SURVEY_SLUG
+
+
+class RegisterDash(Dash):
+    """Dash whose page config points a register page's requests at /r/<slug>/ (see module docstring).
+
+    The layout is a function (one per register), so Dash would embed a validation copy of it in
+    every page (+58 KB); every register's page has the same ids, so the real layout validates.
+    """
+
+    def _config(self) -> dict[str, Any]:
+        config = super()._config()
+        config.pop("validation_layout", None)
+        if has_request_context() and PAGE_PATH.match(request.path):
+            config["requests_pathname_prefix"] = f"/r/{page_slug()}/"
+        return config
+
+
+class PageDatasets:
+    """The resolver every callback uses: the page's register (or its draft) as a Dataset.
+
+    `survey` is the built-in dataset prepared at start-up; other registers are prepared from
+    the store on first use of each version and kept in a bounded cache, as are drafts.
+    """
+
+    def __init__(self, store: "RegisterStore", uploads: "UploadedFiles", survey: Dataset) -> None:
+        self.store = store
+        self.uploads = uploads
+        self.survey = survey
+        self._cache: OrderedDict[tuple[str, Any], Dataset] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _cached(self, key: tuple[str, Any], build: Callable[[], Dataset | None]) -> Dataset | None:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        dataset = build()
+        if dataset is not None:
+            with self._lock:
+                self._cache[key] = dataset
+                while len(self._cache) > MAX_CACHED_DATASETS:
+                    self._cache.popitem(last=False)
+        return dataset
+
+    def register(self, slug: str) -> Dataset | None:
+        """The register's dataset at its current version; None for an unknown slug."""
+        if slug == SURVEY_SLUG:
+            return self.survey
+        version = self.store.version(slug)
+        if version is None:
+            return None
+
+        def build() -> Dataset | None:
+            try:
+                return prepare(self.store.model(slug), self.survey.base)
+            except ValueError:  # RegisterError: it was removed in between
+                return None
+
+        return self._cached(("register", slug, version), build)
+
+    def draft(self, draft_id: str) -> Dataset | None:
+        def build() -> Dataset | None:
+            model = self.uploads(draft_id)
+            return None if model is None else prepare(model, self.survey.base)
+
+        return self._cached(("draft", draft_id), build)
+
+    def draft_missing(self, store_value: Any) -> bool:
+        """True when the store names a draft of this page that no longer exists (expired or forged)."""
+        reference = draft_reference(store_value)
+        return reference is not None and reference[1] == page_slug() and self.draft(reference[0]) is None
+
+    def __call__(self, store_value: Any = None) -> Dataset:
+        slug = page_slug()
+        reference = draft_reference(store_value)
+        if reference is not None and reference[1] == slug:
+            dataset = self.draft(reference[0])
+            if dataset is not None:
+                return dataset
+        return self.register(slug) or self.survey
+
+    def resolve_model(self, store_value: Any = None):
+        return self(store_value).model
+
+
+def page_layouts(datasets: PageDatasets, topojson_url: str) -> Callable[[], Any]:
+    """`app.layout`: the page for the request's register, built once per dataset version."""
+    built: OrderedDict[int, tuple[Dataset, Any]] = OrderedDict()
+    lock = threading.Lock()
+
+    def layout() -> Any:
+        dataset = datasets()
+        with lock:
+            if id(dataset) in built and built[id(dataset)][0] is dataset:
+                return built[id(dataset)][1]
+        state = default_state(dataset.allowed)
+        figure, message = initial_map(dataset, state)
+        tree = build_layout(dataset.model, state, figure, topojson_url, message)
+        with lock:
+            built[id(dataset)] = (dataset, tree)
+            while len(built) > MAX_CACHED_DATASETS:
+                built.popitem(last=False)
+        return tree
+
+    return layout
+
+
+# ----- pages outside Dash -------------------------------------------------------------------
+
+
+def html_page(title: str, body: str, status: int = 200) -> Response:
+    """A small Norwegian page in the app's style; `body` is markup built from escaped text only."""
+    page = f"""<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} – Samarbeidskartet</title>
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+<header class="app-header"><p class="site-name"><a href="/">Samarbeidskartet</a></p></header>
+<main class="page-main">
+{body}
+</main>
+</body>
+</html>
+"""
+    return Response(page, status=status, mimetype="text/html")
+
+
+def not_found_page(slug: str) -> Response:
+    body = (
+        f"<h1>Registeret «{escape(slug)}» finnes ikke</h1>"
+        "<p>Lenken kan være feilskrevet, eller registeret kan være fjernet.</p>"
+        f'<p><a href="{LIST_PATH}">Se alle registre</a> eller <a href="/">gå til kartleggingen fra NIVI Analyse 2021</a>.</p>'
+    )
+    return html_page("Finnes ikke", body, status=404)
+
+
+def register_list_page(store: "RegisterStore") -> Response:
+    rows = []
+    for info in store.registers():
+        link = "/" if info.slug == SURVEY_SLUG else f"/r/{info.slug}"
+        updated = info.updated_at.strftime("%d.%m.%Y")
+        rows.append(
+            f'<tr><td><a href="{escape(link)}">{escape(info.name)}</a></td>'
+            f"<td>{escape(link)}</td><td>{info.arrangements}</td><td>{updated}</td></tr>"
+        )
+    body = (
+        "<h1>Registre</h1>"
+        "<p>Registre over interkommunalt samarbeid som regionene selv holder oppdatert.</p>"
+        '<table class="register-table"><caption>Offentlige registre</caption>'
+        '<thead><tr><th scope="col">Register</th><th scope="col">Lenke</th>'
+        '<th scope="col">Ordninger</th><th scope="col">Sist endret</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return html_page("Registre", body)
+
+
+def add_register_routes(app: Dash, store: "RegisterStore") -> None:
+    """/r/<slug> (the page), /r/<slug>/_dash-… (its requests), /registre (the list)."""
+    server = app.server
+    prefix = app.config.routes_pathname_prefix
+
+    def known(slug: str) -> bool:
+        return store.version(slug) is not None
+
+    def page(slug: str):
+        if not known(slug):
+            return not_found_page(slug)
+        return app.index()
+
+    server.add_url_rule("/r/<slug>", "register_page", page)
+    server.add_url_rule("/r/<slug>/", "register_page_slash", page)
+    for name in DASH_ENDPOINTS:
+        view = server.view_functions.get(prefix + name)
+        if view is None:
+            continue
+        methods = ["POST"] if name == "_dash-update-component" else ["GET"]
+
+        def endpoint(slug: str, view=view):
+            if not known(slug):
+                return not_found_page(slug)
+            return view()
+
+        server.add_url_rule(f"/r/<slug>/{name}", f"register{name}", endpoint, methods=methods)
+    server.add_url_rule(LIST_PATH, "register_list", lambda: register_list_page(store))
