@@ -251,6 +251,7 @@ def build_layout(
                 [
                     html.H1("Samarbeidskartet"),
                     html.P(lead_text(model), id=ids.LEAD, className="lead"),
+                    html.P(html.A("Alle registre", href="/registre"), className="header-links"),
                     dataset_bar(model),
                     upload_panel(),
                 ],

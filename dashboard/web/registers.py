@@ -16,7 +16,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
 from dash import Dash
-from flask import Response, has_request_context, request
+from flask import Response, has_request_context, redirect, request
 
 from dashboard.store import SURVEY_SLUG
 from dashboard.views.datasets import Dataset, prepare
@@ -229,4 +229,11 @@ def add_register_routes(app: Dash, store: "RegisterStore") -> None:
             return view()
 
         server.add_url_rule(f"/r/<slug>/{name}", f"register{name}", endpoint, methods=methods)
+    def shared_file(slug: str, path: str):
+        # Lazily loaded scripts (plotly.js) are asked for under the page's prefix; send the browser
+        # to the one shared, cached URL instead of serving a copy per register.
+        query = request.query_string.decode("ascii", "replace")
+        return redirect(f"{prefix}_dash-component-suites/{path}" + (f"?{query}" if query else ""), code=301)
+
+    server.add_url_rule("/r/<slug>/_dash-component-suites/<path:path>", "register_component_suites", shared_file)
     server.add_url_rule(LIST_PATH, "register_list", lambda: register_list_page(store))

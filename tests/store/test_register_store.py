@@ -1,0 +1,154 @@
+"""Registers on a real database: every test runs on SQLite and on a throwaway PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from openpyxl import load_workbook
+from sqlalchemy import inspect
+
+from dashboard.data.model import CooperationModel
+from dashboard.data.problems import DataError
+from dashboard.output.safe_csv import to_safe_xlsx
+from dashboard.store import SURVEY_SLUG
+from dashboard.store.database import migrate, open_database
+from dashboard.store.drafts import Drafts
+from dashboard.store.registers import RegisterError, RegisterStore
+from dashboard.store.schema import Base
+
+HEADER = "navn;tjeneste;sektor;deltakere;vertskommune;organisasjonsform;etablert;kilde"
+FIRST = (
+    HEADER,
+    "Kongsvingerregionen IPR;;Regionalpolitisk;Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue, Åsnes;Kongsvinger;IPR;2000;erklæring",
+    "Glåmdal barnevernvakt;barnevernvakt;;Kongsvinger, Eidskog, Grue, Åsnes, Nord-Odal, Sør-Odal;Kongsvinger;vertskommune;2010;vedtak",
+    "Glåmdal IKT;IKT;;Kongsvinger, Grue;;IKS;2015;",
+)
+# Åsnes leaves the council, the IKT company becomes a host arrangement, barnevernvakt is wound up, PPT is new.
+SECOND = (
+    HEADER,
+    "Kongsvingerregionen IPR;;Regionalpolitisk;Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue;Kongsvinger;IPR;2000;erklæring",
+    "Glåmdal IKT;IKT;;Grue, Kongsvinger;Kongsvinger;vertskommune;2015;",
+    "PPT Kongsvinger;ppt;;Kongsvinger, Eidskog;;;;",
+)
+
+
+def sheet(*rows: str) -> bytes:
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+@pytest.fixture()
+def store(database_url: str, fixture_model: CooperationModel) -> RegisterStore:
+    store = RegisterStore(open_database(database_url), fixture_model)
+    store.ensure_survey()
+    return store
+
+
+def imported(store: RegisterStore, content: bytes, filename: str, **names) -> None:
+    store.apply_import(store.plan_import(content, filename, **names), "test")
+
+
+def test_reg001_migrations_build_exactly_the_schema_and_run_twice(database_url: str) -> None:
+    engine = open_database(database_url)
+    migrate(engine)  # a second start (another worker) finds nothing to do
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    assert {"registers", "arrangements", "imports", "changes", "drafts", "alembic_version"} <= set(inspect(engine).get_table_names())
+
+
+def test_reg002_the_survey_is_seeded_once(store: RegisterStore, fixture_model: CooperationModel) -> None:
+    store.ensure_survey()
+    [survey] = store.registers()
+    assert (survey.slug, survey.builtin, survey.arrangements) == (SURVEY_SLUG, True, len(fixture_model.arrangements))
+    assert store.model(SURVEY_SLUG) is fixture_model, "the survey's model is the built-in one, with its source tables"
+    with pytest.raises(RegisterError, match="innebygde"):
+        store.plan_import(sheet(*FIRST), "a.csv", name="x", slug=SURVEY_SLUG)
+
+
+def test_reg003_import_export_import_changes_nothing(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "kongsvinger.csv", name="Kongsvingerregionen")
+    info = store.info("kongsvingerregionen")
+    assert (info.name, info.arrangements, info.version) == ("Kongsvingerregionen", 3, 1)
+    exported = to_safe_xlsx(store.export_frame("kongsvingerregionen"), sheet_name="Ordninger")
+    assert load_workbook(io.BytesIO(exported)).active.max_row == 4
+    plan = store.plan_import(exported, "eksport.xlsx", slug="kongsvingerregionen")
+    assert plan.exists and plan.diff.empty and plan.lines() == []
+    store.apply_import(plan, "test")
+    assert store.info("kongsvingerregionen").version == 1, "nothing written, nothing bumped"
+    assert len(store.imports("kongsvingerregionen")) == 2, "the import itself is recorded"
+
+
+def test_reg004_a_changed_file_gives_exactly_its_differences_in_history(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "kongsvinger.csv", name="Kongsvingerregionen")
+    plan = store.plan_import(sheet(*SECOND), "kongsvinger-2022.csv", slug="kongsvingerregionen")
+    assert plan.diff.summary() == "1 nye, 2 endret, 1 avsluttes"
+    store.apply_import(plan, "sekretariatet", today=dt.date(2022, 1, 1))
+    later = [str(line).split("  ", 1)[1] for line in store.history("kongsvingerregionen")[3:]]
+    assert later == [
+        "sekretariatet (fil: kongsvinger-2022.csv): lagt til «PPT Kongsvinger»",
+        "sekretariatet (fil: kongsvinger-2022.csv): endret «Kongsvingerregionen IPR», deltakere: "
+        "Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue, Åsnes → Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue",
+        "sekretariatet (fil: kongsvinger-2022.csv): endret «Glåmdal IKT», vertskommune: – → Kongsvinger",
+        "sekretariatet (fil: kongsvinger-2022.csv): endret «Glåmdal IKT», organisasjonsform: IKS → vertskommune",
+        "sekretariatet (fil: kongsvinger-2022.csv): avsluttet «Glåmdal barnevernvakt»",
+    ], "members in another order (Grue, Kongsvinger) are no change"
+    [last] = store.imports("kongsvingerregionen")[1:]
+    assert (last.filename, last.actor, last.added, last.changed, last.ended) == ("kongsvinger-2022.csv", "sekretariatet", 1, 2, 1)
+    assert store.info("kongsvingerregionen").version == 2
+
+
+def test_reg005_ended_arrangements_stay_and_come_back(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    imported(store, sheet(*SECOND), "b.csv", slug="kongsvingerregionen")
+    model = store.model("kongsvingerregionen")
+    assert "Glåmdal barnevernvakt" not in set(model.arrangements["name"]), "ended: not on today's map"
+    assert len(store.export_frame("kongsvingerregionen")) == 3
+    imported(store, sheet(*FIRST), "c.csv", slug="kongsvingerregionen")
+    assert "Glåmdal barnevernvakt" in set(store.model("kongsvingerregionen").arrangements["name"])
+    actions = [line.action for line in store.history("kongsvingerregionen")]
+    assert actions.count("avsluttet") == 2 and actions.count("gjenåpnet") == 1
+
+
+def test_reg006_a_registers_model_traces_each_row_to_its_file(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "kongsvinger.csv", name="Kongsvingerregionen")
+    model = store.model("kongsvingerregionen")
+    assert list(model.arrangements["source"]) == [
+        "kongsvinger.csv, rad 2 (erklæring)",
+        "kongsvinger.csv, rad 3 (vedtak)",
+        "kongsvinger.csv, rad 4",
+    ]
+    assert model.source_label == "Kongsvingerregionen"
+    assert model.sector_label("Regionalpolitisk") == "Regionalpolitisk", "the region's own sector is kept"
+
+
+def test_reg007_bad_files_and_names_change_nothing(store: RegisterStore) -> None:
+    with pytest.raises(DataError) as caught:
+        store.plan_import(sheet(HEADER, "A;legevakt;;Kongsvinnger;;;;"), "feil.csv", name="Feil")
+    assert str(caught.value.problems[0]) == "feil.csv, rad 2, kolonne «deltakere»: ukjent kommune «Kongsvinnger». Mente du «Kongsvinger»?"
+    with pytest.raises(RegisterError, match="lenkenavn"):
+        store.plan_import(sheet(*FIRST), "a.csv", name="x", slug="Store Bokstaver")
+    with pytest.raises(RegisterError, match="navn"):
+        store.plan_import(sheet(*FIRST), "a.csv", slug="uten-navn")
+    assert [info.slug for info in store.registers()] == [SURVEY_SLUG]
+
+
+def test_reg008_unlisted_registers_are_left_out_of_the_list(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    store.set_listed("kongsvingerregionen", False)
+    assert [info.slug for info in store.registers()] == [SURVEY_SLUG]
+    assert store.info("kongsvingerregionen") is not None and len(store.registers(include_unlisted=True)) == 2
+
+
+def test_reg009_drafts_live_a_day_and_refuse_forged_ids(database_url: str) -> None:
+    drafts = Drafts(open_database(database_url))
+    now = dt.datetime(2026, 12, 1, 12, 0)
+    draft_id = drafts.save(b"navn;deltakere\r\nA;Hol\r\n", "a.csv", now=now)
+    assert drafts.load(draft_id, now=now + dt.timedelta(hours=23)) == (b"navn;deltakere\r\nA;Hol\r\n", "a.csv")
+    assert drafts.load(draft_id, now=now + dt.timedelta(hours=25)) is None
+    for forged in ("A" * 32, "", None, 123, "x" * 10_000, "'; DROP TABLE drafts; --"):
+        assert drafts.load(forged, now=now) is None
+    drafts.save(b"b", "b.csv", now=now + dt.timedelta(days=2))  # removes the expired one
+    assert drafts.load(draft_id, now=now) is None
