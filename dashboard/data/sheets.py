@@ -415,18 +415,24 @@ def model_from_rows(
     """A model from rows already in the sheet's columns (a stored register), validated like a file.
 
     `origins` maps a row number to where its values came from ("fil.xlsx, rad 7"), which then
-    stands as the arrangement's source instead of the row of `label`.
+    stands as the arrangement's source instead of the row of `label`. A register may have no
+    active arrangement (all ended): that is an empty model, not a problem.
     """
     if not rows:
         raise DataError([Problem(label, None, None, None, "ingen rader")])
-    return _user_model(rows, label, registry, base, origins)
+    return _user_model(rows, label, registry, base, origins, allow_empty=True)
 
 
 def _user_model(
-    rows: _Rows, label: str, registry: Registry, base: CooperationModel, origins: Mapping[int, str] | None = None
+    rows: _Rows,
+    label: str,
+    registry: Registry,
+    base: CooperationModel,
+    origins: Mapping[int, str] | None = None,
+    allow_empty: bool = False,
 ) -> CooperationModel:
     sheet = _UserSheet(rows[0], label, registry, base)
-    if len(rows) == 1:
+    if len(rows) == 1 and not allow_empty:
         sheet.add(None, None, None, "filen er tom: den har ingen rader under overskriftene")
     records = []
     memberships = []

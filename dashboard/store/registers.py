@@ -20,7 +20,6 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.data.model import CooperationModel
-from dashboard.data.problems import DataError, Problem
 from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
@@ -184,8 +183,6 @@ class RegisterStore:
         for number, record in enumerate(records, start=2):
             rows.append((number, rec.sheet_cells(record, self.base)))
             origins[number] = record.origin
-        if len(rows) == 1:
-            raise DataError([Problem(name, None, None, None, "registeret har ingen aktive ordninger")])
         return model_from_rows(rows, name, self.base.registry, self.base, origins)
 
     def export_frame(self, slug: str) -> pd.DataFrame:

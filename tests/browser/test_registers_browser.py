@@ -99,3 +99,22 @@ def test_rbr003_list_and_not_found_pages(page, page_log, live_app: LiveApp, glam
     # Chromium logs the page's own 404 status; that is this test's point, not an error of the page.
     page_log.errors[:] = [error for error in page_log.errors if "status of 404" not in error]
     screenshot(page, "register-04-not-found")
+
+
+def test_rbr004_presentation_mode_and_map_download_work_on_a_register(page, glamdal: str) -> None:
+    page.goto(glamdal + "?visning=presentasjon&tjenester=legevakt,barnevernvakt")
+    page.wait_for_function("(document.getElementById('presentation-counter') || {}).textContent === '1 / 2'")
+    page.wait_for_function("document.querySelectorAll('#presentation-map path.choroplethlocation').length >= 356")
+    assert page.inner_text("#presentation-title").startswith("Legevakt")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(document.getElementById('presentation-counter') || {}).textContent === '2 / 2'")
+    assert page.inner_text("#presentation-title").startswith("Barnevernvakt")
+    assert "Kilde: Glåmdal" in page.inner_text("#presentation-source")
+    screenshot(page, "register-05-presentation")
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.getElementById('presentation').hidden")
+    assert page.url.startswith(glamdal + "?"), "Esc leaves to the same register"
+    page.wait_for_function("document.querySelector('#map-message').textContent.startsWith('Barnevernvakt: 1 ordning')")
+    with page.expect_download(timeout=120_000) as download_info:
+        page.click("#export-button")
+    assert download_info.value.suggested_filename.startswith("barnevernvakt-")
