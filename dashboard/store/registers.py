@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,15 +24,21 @@ from dashboard.data.model import CooperationModel
 from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
+from dashboard.store.changes import KIND_EDIT, KIND_FILE, KIND_REVERT, ChangeSet, record_of, snapshot
 from dashboard.store.schema import Arrangement, Change, Import, Register, utcnow
 
 SURVEY_NAME = "NIVI Analyse 2021: Buskerud"
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 MAX_NAME_CHARS = 200
-ACTION_ADDED = "lagt til"
-ACTION_CHANGED = "endret"
-ACTION_ENDED = "avsluttet"
-ACTION_REOPENED = "gjenåpnet"
+
+
+YEAR = re.compile(r"\d{4}")
+
+
+def established_by(established: str, per: dt.date) -> bool:
+    """True unless `established` names a first year after `per` (no year: always in force)."""
+    match = YEAR.search(established or "")
+    return match is None or int(match.group()) <= per.year
 
 
 class RegisterError(ValueError):
@@ -256,55 +263,118 @@ class RegisterStore:
             elif register.name != plan.name:
                 register.name = plan.name
                 register.version += 1
-            current = {record.key: record for record in self._active(session, register)}
-            result = rec.diff(current.values(), plan.records)  # again, inside the transaction
-            entry = Import(
-                register_id=register.id, at=now, actor=actor, filename=plan.filename, sha256=plan.sha256,
-                added=len(result.added), changed=len(result.changed), ended=len(result.missing),
-            )
-            session.add(entry)
-            session.flush()
-            stored = {row.key: row for row in session.scalars(select(Arrangement).where(Arrangement.register_id == register.id))}
-
-            def log(record: rec.Record, action: str, change: rec.FieldChange | None = None) -> None:
-                session.add(
-                    Change(
-                        register_id=register.id, import_id=entry.id, at=now, actor=actor,
-                        arrangement_key=record.key, arrangement_name=record.name, action=action,
-                        field=change.column if change else None,
-                        before=rec.display(change.field, change.before, plan.model) if change else None,
-                        after=rec.display(change.field, change.after, plan.model) if change else None,
-                    )
-                )
-
+            changes = ChangeSet(session, register, actor, KIND_FILE, self.base, filename=plan.filename, sha256=plan.sha256, now=now)
+            result = rec.diff(changes.active(), plan.records)  # again, inside the transaction
             positions = {record.key: position for position, record in enumerate(plan.records)}
             for record in result.added:
-                row = stored.get(record.key)
-                if row is None:
-                    session.add(Arrangement(register_id=register.id, position=positions[record.key], **rec.to_stored(record)))
-                    log(record, ACTION_ADDED)
-                else:  # an ended arrangement is in the file again
-                    for name, value in rec.to_stored(record).items():
-                        setattr(row, name, value)
-                    row.ended_on = None
-                    row.position = positions[record.key]
-                    log(record, ACTION_REOPENED)
+                changes.add(record, positions[record.key])
             for change in result.changed:
-                row = stored[change.after.key]
-                for name, value in rec.to_stored(change.after).items():
-                    setattr(row, name, value)
-                for item in change.fields:
-                    log(change.after, ACTION_CHANGED, item)
+                changes.change(change.after)
             for record in result.missing:
-                stored[record.key].ended_on = today
-                log(record, ACTION_ENDED)
-            for key, row in stored.items():  # keep the file's order for the active ones
+                changes.end(record.key, today)
+            for key, row in changes.rows.items():  # keep the file's order for the active ones
                 if key in positions:
                     row.position = positions[key]
-            if not result.empty:
-                register.version += 1
-                register.updated_at = now
-            return entry
+            return changes.finish()
+
+    # ----- editing in the page ------------------------------------------------------------
+
+    def _editing(self, session: Session, slug: str) -> Register:
+        register = session.scalar(select(Register).where(Register.slug == slug).with_for_update())
+        if register is None:
+            raise RegisterError(f"registeret «{slug}» finnes ikke")
+        if register.builtin:
+            raise RegisterError("den innebygde kartleggingen kan ikke redigeres")
+        return register
+
+    def save_arrangement(self, slug: str, record: rec.Record, actor: str, key: str | None = None, reason: str | None = None) -> Import:
+        """Add `record` (key None) or change the arrangement `key` to it; one change set."""
+        with self._sessions.begin() as session:
+            register = self._editing(session, slug)
+            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base, reason=reason)
+            active = {r.key for r in changes.active()}
+            if key is None:
+                if record.key in active:
+                    raise RegisterError(f"det finnes allerede en ordning som heter «{record.name}»")
+                changes.add(record)
+            else:
+                if key not in active:
+                    raise RegisterError("ordningen finnes ikke (lenger) i registeret")
+                if record.key != key and record.key in changes.rows:
+                    raise RegisterError(f"det finnes allerede en ordning som heter «{record.name}»")
+                changes.change(record, key)
+            return changes.finish()
+
+    def end_arrangement(self, slug: str, key: str, on: dt.date, actor: str, reason: str | None = None) -> Import:
+        """End an arrangement on `on`: it stays in the register and its history, off the map after that day."""
+        with self._sessions.begin() as session:
+            register = self._editing(session, slug)
+            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base, reason=reason)
+            if key not in {r.key for r in changes.active()}:
+                raise RegisterError("ordningen finnes ikke (lenger) i registeret")
+            changes.end(key, on)
+            return changes.finish()
+
+    def revert(self, slug: str, change_set_id: int, actor: str, reason: str | None = None) -> Import:
+        """Undo one change set (an edit, an import or a revert) as a change set of its own."""
+        with self._sessions.begin() as session:
+            register = self._editing(session, slug)
+            undone = session.get(Import, change_set_id)
+            if undone is None or undone.register_id != register.id:
+                raise RegisterError("endringen finnes ikke i dette registeret")
+            first_before: dict[str, tuple[str, str | None]] = {}
+            for change in session.scalars(select(Change).where(Change.import_id == undone.id).order_by(Change.id)):
+                first_before.setdefault(change.arrangement_key, (change.arrangement_name, change.before_value))
+            when = undone.at.strftime("%d.%m.%Y %H:%M")
+            changes = ChangeSet(session, register, actor, KIND_REVERT, self.base, reason=reason or f"tilbakestiller endringen fra {when}")
+            for key, (name, before) in first_before.items():
+                changes.restore(key, name, before)
+            return changes.finish()
+
+    # ----- time ---------------------------------------------------------------------------
+
+    def records_on(self, slug: str, per: dt.date) -> list[rec.Record]:
+        """The arrangements in force on `per`: established by then (its first year) and not yet ended."""
+        with self._sessions() as session:
+            register = self._register(session, slug)
+            if register is None:
+                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            rows = session.scalars(
+                select(Arrangement).where(Arrangement.register_id == register.id).order_by(Arrangement.position, Arrangement.id)
+            )
+            return [
+                rec.from_stored(vars(row))
+                for row in rows
+                if (row.ended_on is None or row.ended_on > per) and established_by(row.established, per)
+            ]
+
+    def records_at(self, slug: str, at: dt.datetime) -> list[rec.Record]:
+        """The register's active arrangements as they stood at `at` (audit time): later change sets undone."""
+        with self._sessions() as session:
+            register = self._register(session, slug)
+            if register is None:
+                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            rows = {row.key: snapshot(row) for row in session.scalars(select(Arrangement).where(Arrangement.register_id == register.id))}
+            later = session.scalars(
+                select(Change).where(Change.register_id == register.id, Change.at > at, Change.import_id.is_not(None)).order_by(Change.id.desc())
+            )
+            for change in later:  # newest first: each change's "before" is the state it replaced
+                rows[change.arrangement_key] = change.before_value
+        active = [json.loads(value) for value in rows.values() if value is not None]
+        active = [values for values in active if not values.get("ended_on")]
+        return [record_of(values) for values in sorted(active, key=lambda values: values.get("position", 0))]
+
+    def change_sets(self, slug: str) -> list[Import]:
+        """Every change set of the register, newest first (what the page offers to revert)."""
+        with self._sessions() as session:
+            register = self._register(session, slug)
+            if register is None:
+                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            return list(session.scalars(select(Import).where(Import.register_id == register.id).order_by(Import.id.desc())))
+
+    def changes_between(self, slug: str, start: dt.datetime, end: dt.datetime) -> list[HistoryLine]:
+        """What was added, changed and ended in the register between two moments (oldest first)."""
+        return [line for line in self.history(slug) if start <= line.at <= end]
 
     def ensure_survey(self) -> None:
         """Seed the built-in survey as a register on first start (its rows from data/)."""

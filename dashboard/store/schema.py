@@ -93,6 +93,10 @@ class Import(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
     ended: Mapped[int] = mapped_column(Integer, default=0)
+    # "fil" (an imported file), "redigering" (an edit in the page) or "tilbakestilling" (a revert):
+    # one change set, reverted as one.
+    kind: Mapped[str] = mapped_column(String(20), default="fil")
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Change(Base):
@@ -113,6 +117,42 @@ class Change(Base):
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The same change in stored form (JSON of the record's columns), so it can be undone and an
+    # earlier state rebuilt; the text columns above are what a person reads.
+    before_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class User(Base):
+    """An editor of one register (accounts are per register)."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("register_id", "email", name="uq_users_register_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("registers.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginAttempt(Base):
+    """A failed login, kept a while: the rate limit counts them in the database, so it holds across workers."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Setting(Base):
+    """Values every worker and host must share, e.g. the session signing key."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Draft(Base):

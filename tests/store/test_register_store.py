@@ -152,3 +152,64 @@ def test_reg009_drafts_live_a_day_and_refuse_forged_ids(database_url: str) -> No
         assert drafts.load(forged, now=now) is None
     drafts.save(b"b", "b.csv", now=now + dt.timedelta(days=2))  # removes the expired one
     assert drafts.load(draft_id, now=now) is None
+
+
+def record_like(store: RegisterStore, name: str, **changes):
+    """The stored record of `name` with some fields changed (what an edit form would send)."""
+    from dataclasses import replace
+
+    [record] = [r for r in store.active_records("kongsvingerregionen") if r.name == name]
+    return replace(record, **changes)
+
+
+def test_reg010_edit_history_revert_and_history_again(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    edited = record_like(store, "Glåmdal IKT", members=("3401", "3416", "3417"))
+    entry = store.save_arrangement("kongsvingerregionen", edited, "kari@region.no", key=edited.key, reason="Eidskog ble med")
+    [line] = store.history("kongsvingerregionen")[3:]
+    assert (line.actor, line.action, line.field, line.before, line.after) == (
+        "kari@region.no", "endret", "deltakere", "Kongsvinger, Grue", "Kongsvinger, Eidskog, Grue")
+    assert store.model("kongsvingerregionen").members("rad-4") == ("3401", "3416", "3417")
+    store.revert("kongsvingerregionen", entry.id, "ola@region.no")
+    last = store.history("kongsvingerregionen")[-1]
+    assert (last.actor, last.action, last.arrangement) == ("ola@region.no", "tilbakestilt", "Glåmdal IKT")
+    assert store.model("kongsvingerregionen").members("rad-4") == ("3401", "3417")
+    [revert_set, edit_set, *_] = store.change_sets("kongsvingerregionen")
+    assert (revert_set.kind, edit_set.kind, edit_set.reason) == ("tilbakestilling", "redigering", "Eidskog ble med")
+
+
+def test_reg011_add_end_and_the_register_as_it_stood(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    before_edits = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    from dashboard.store.records import Record, arrangement_key
+
+    new = Record(key=arrangement_key("PPT Glåmdal"), name="PPT Glåmdal", services=("ppt",), members=("3401", "3416"), established="2018")
+    store.save_arrangement("kongsvingerregionen", new, "kari", reason="ny avtale")
+    with pytest.raises(RegisterError, match="finnes allerede"):
+        store.save_arrangement("kongsvingerregionen", new, "kari")
+    key = [r.key for r in store.active_records("kongsvingerregionen") if r.name == "Glåmdal barnevernvakt"][0]
+    store.end_arrangement("kongsvingerregionen", key, dt.date(2024, 6, 30), "kari", reason="lagt ned")
+    names = {r.name for r in store.active_records("kongsvingerregionen")}
+    assert names == {"Kongsvingerregionen IPR", "Glåmdal IKT", "PPT Glåmdal"}
+    assert store.history("kongsvingerregionen")[-1].after == "sluttdato 30.06.2024"
+    # The register as it stood before the edits: nothing lost.
+    assert {r.name for r in store.records_at("kongsvingerregionen", before_edits)} == {
+        "Kongsvingerregionen IPR", "Glåmdal barnevernvakt", "Glåmdal IKT"}
+
+
+def test_reg012_per_dato_leaves_out_what_was_not_yet_established_or_already_ended(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    key = [r.key for r in store.active_records("kongsvingerregionen") if r.name == "Glåmdal barnevernvakt"][0]
+    store.end_arrangement("kongsvingerregionen", key, dt.date(2020, 12, 31), "kari")
+    on = lambda day: {r.name for r in store.records_on("kongsvingerregionen", dt.date.fromisoformat(day))}  # noqa: E731
+    assert on("2011-06-01") == {"Kongsvingerregionen IPR", "Glåmdal barnevernvakt"}, "IKT (2015) not yet"
+    assert on("2009-01-01") == {"Kongsvingerregionen IPR"}, "barnevernvakt (2010) not yet"
+    assert on("2020-12-30") == {"Kongsvingerregionen IPR", "Glåmdal barnevernvakt", "Glåmdal IKT"}
+    assert on("2021-01-01") == {"Kongsvingerregionen IPR", "Glåmdal IKT"}, "ended the day before"
+
+
+def test_reg013_the_survey_cannot_be_edited(store: RegisterStore) -> None:
+    from dashboard.store.records import Record
+
+    with pytest.raises(RegisterError, match="innebygde"):
+        store.save_arrangement(SURVEY_SLUG, Record(key="x", name="x"), "kari")
