@@ -18,8 +18,10 @@ from flask import Flask
 from dashboard.output.export import Renderer
 from dashboard.views.datasets import prepare
 from dashboard.views.map_base import MapBase
+from dashboard.web.auth import install_auth
 from dashboard.web.callbacks import register
 from dashboard.web.download import MapDownloads
+from dashboard.web.edit_callbacks import register_edit
 from dashboard.web.presentation_callbacks import register as register_presentation
 from dashboard.web.registers import (
     PageDatasets,
@@ -69,6 +71,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     `model` defaults to the built-in survey (seeded as the register «nivi-2021» on first start);
     `database_url` defaults to $DATABASE_URL, else the SQLite file in instance/.
     """
+    from dashboard.store.accounts import Accounts, shared_secret
     from dashboard.store.database import open_database
     from dashboard.store.drafts import Drafts
     from dashboard.store.registers import RegisterStore
@@ -100,7 +103,9 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register(app, datasets)
     register_upload(app, datasets, uploads)
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
+    register_edit(app, store, datasets)
     add_register_routes(app, store)
+    install_auth(app.server, store, Accounts(engine), shared_secret(engine))
     return app
 
 

@@ -10,7 +10,12 @@ import argparse
 import sys
 from typing import Sequence
 
-from dashboard.cli import data_commands, export_commands, register_commands
+from dashboard.cli import (
+    data_commands,
+    export_commands,
+    register_commands,
+    user_commands,
+)
 from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -22,7 +27,12 @@ from dashboard.cli.common import (
 )
 from dashboard.data.problems import DataError
 
-COMMAND_GROUPS: tuple[Registrar, ...] = (data_commands.register, export_commands.register, register_commands.register)
+COMMAND_GROUPS: tuple[Registrar, ...] = (
+    data_commands.register,
+    export_commands.register,
+    register_commands.register,
+    user_commands.register,
+)
 
 
 def build_parser(groups: Sequence[Registrar] = COMMAND_GROUPS) -> argparse.ArgumentParser:

@@ -24,7 +24,14 @@ from dashboard.data.model import CooperationModel
 from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
-from dashboard.store.changes import KIND_EDIT, KIND_FILE, KIND_REVERT, ChangeSet, record_of, snapshot
+from dashboard.store.changes import (
+    KIND_EDIT,
+    KIND_FILE,
+    KIND_REVERT,
+    ChangeSet,
+    record_of,
+    snapshot,
+)
 from dashboard.store.schema import Arrangement, Change, Import, Register, utcnow
 
 SURVEY_NAME = "NIVI Analyse 2021: Buskerud"
@@ -109,14 +116,23 @@ class HistoryLine:
     before: str | None
     after: str | None
     filename: str | None
+    change_set: int | None = None
+    reason: str | None = None
 
-    def __str__(self) -> str:
-        when = self.at.strftime("%Y-%m-%d %H:%M")
+    def describe(self) -> str:
+        """What changed, as a person reads it: «endret «X», deltakere: A → A, B»."""
         what = f"{self.action} «{self.arrangement}»"
         if self.field:
             what += f", {self.field}: {self.before or '–'} → {self.after or '–'}"
+        elif self.after:
+            what += f" ({self.after})"
+        return what
+
+    def __str__(self) -> str:
+        when = self.at.strftime("%Y-%m-%d %H:%M")
         origin = f" (fil: {self.filename})" if self.filename else ""
-        return f"{when}  {self.actor}{origin}: {what}"
+        why = f" – {self.reason}" if self.reason else ""
+        return f"{when}  {self.actor}{origin}: {self.describe()}{why}"
 
 
 class RegisterStore:
@@ -210,7 +226,7 @@ class RegisterStore:
                 .order_by(Change.at, Change.id)
             )
             return [
-                HistoryLine(c.at, c.actor, c.arrangement_name, c.action, c.field, c.before, c.after, filename)
+                HistoryLine(c.at, c.actor, c.arrangement_name, c.action, c.field, c.before, c.after, filename or None, c.import_id, c.reason)
                 for c, filename in session.execute(query)
             ]
 

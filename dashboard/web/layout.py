@@ -16,6 +16,7 @@ from dashboard.views.view_state import (
     ViewState,
 )
 from dashboard.web import ids
+from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.plotly_locale import plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.upload_layout import dataset_bar, upload_panel
@@ -251,9 +252,11 @@ def build_layout(
                 [
                     html.H1("Samarbeidskartet"),
                     html.P(lead_text(model), id=ids.LEAD, className="lead"),
-                    html.P(html.A("Alle registre", href="/registre"), className="header-links"),
+                    html.Div([html.A("Alle registre", href="/registre"), editor_bar()], className="header-links"),
                     dataset_bar(model),
                     upload_panel(),
+                    edit_panel(model),
+                    history_panel(),
                 ],
                 className="app-header",
             ),

@@ -93,7 +93,7 @@ def test_reg004_a_changed_file_gives_exactly_its_differences_in_history(store: R
         "Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue, Åsnes → Kongsvinger, Nord-Odal, Sør-Odal, Eidskog, Grue",
         "sekretariatet (fil: kongsvinger-2022.csv): endret «Glåmdal IKT», vertskommune: – → Kongsvinger",
         "sekretariatet (fil: kongsvinger-2022.csv): endret «Glåmdal IKT», organisasjonsform: IKS → vertskommune",
-        "sekretariatet (fil: kongsvinger-2022.csv): avsluttet «Glåmdal barnevernvakt»",
+        "sekretariatet (fil: kongsvinger-2022.csv): avsluttet «Glåmdal barnevernvakt» (sluttdato 01.01.2022)",
     ], "members in another order (Grue, Kongsvinger) are no change"
     [last] = store.imports("kongsvingerregionen")[1:]
     assert (last.filename, last.actor, last.added, last.changed, last.ended) == ("kongsvinger-2022.csv", "sekretariatet", 1, 2, 1)
