@@ -32,7 +32,14 @@ from dashboard.store.changes import (
     record_of,
     snapshot,
 )
-from dashboard.store.schema import Arrangement, Change, Import, Register, utcnow
+from dashboard.store.schema import (
+    Arrangement,
+    Change,
+    Import,
+    Register,
+    local_time,
+    utcnow,
+)
 
 SURVEY_NAME = "NIVI Analyse 2021: Buskerud"
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -129,7 +136,7 @@ class HistoryLine:
         return what
 
     def __str__(self) -> str:
-        when = self.at.strftime("%Y-%m-%d %H:%M")
+        when = local_time(self.at).strftime("%Y-%m-%d %H:%M")
         origin = f" (fil: {self.filename})" if self.filename else ""
         why = f" – {self.reason}" if self.reason else ""
         return f"{when}  {self.actor}{origin}: {self.describe()}{why}"
@@ -341,7 +348,7 @@ class RegisterStore:
             first_before: dict[str, tuple[str, str | None]] = {}
             for change in session.scalars(select(Change).where(Change.import_id == undone.id).order_by(Change.id)):
                 first_before.setdefault(change.arrangement_key, (change.arrangement_name, change.before_value))
-            when = undone.at.strftime("%d.%m.%Y %H:%M")
+            when = local_time(undone.at).strftime("%d.%m.%Y %H:%M")
             changes = ChangeSet(session, register, actor, KIND_REVERT, self.base, reason=reason or f"tilbakestiller endringen fra {when}")
             for key, (name, before) in first_before.items():
                 changes.restore(key, name, before)

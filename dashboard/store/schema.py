@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -26,6 +27,9 @@ NAMING = {
 }
 
 
+NORWAY = ZoneInfo("Europe/Oslo")
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -34,7 +38,13 @@ Base.metadata.naming_convention = NAMING
 
 
 def utcnow() -> dt.datetime:
+    """Times are stored as UTC without a zone (the same on SQLite and PostgreSQL)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def local_time(stored: dt.datetime) -> dt.datetime:
+    """A stored UTC time as people in Norway read it."""
+    return stored.replace(tzinfo=dt.timezone.utc).astimezone(NORWAY)
 
 
 class Register(Base):

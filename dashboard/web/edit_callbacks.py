@@ -88,6 +88,8 @@ def record_from_form(values: Sequence[Any], base: "CooperationModel", origin: st
 
 def change_log_items(store: "RegisterStore", slug: str) -> list[html.Li]:
     """The register's change sets, newest first, each with its lines and a way to undo it."""
+    from dashboard.store.schema import local_time
+
     lines_by_set: dict[int, list[str]] = {}
     for line in store.history(slug):
         if line.change_set is not None:
@@ -95,7 +97,7 @@ def change_log_items(store: "RegisterStore", slug: str) -> list[html.Li]:
     items = []
     for entry in store.change_sets(slug):
         kind = {"fil": f"import av {entry.filename}", "redigering": "redigering", "tilbakestilling": "tilbakestilling"}.get(entry.kind, entry.kind)
-        heading = f"{entry.at.strftime('%d.%m.%Y %H:%M')} · {entry.actor} · {kind}" + (f" · «{entry.reason}»" if entry.reason else "")
+        heading = f"{local_time(entry.at).strftime('%d.%m.%Y %H:%M')} · {entry.actor} · {kind}" + (f" · «{entry.reason}»" if entry.reason else "")
         lines = lines_by_set.get(entry.id, [])
         if lines:
             items.append(change_set_item(entry.id, heading, lines, revertible=True))
@@ -103,8 +105,10 @@ def change_log_items(store: "RegisterStore", slug: str) -> list[html.Li]:
 
 
 def history_frame(store: "RegisterStore", slug: str) -> pd.DataFrame:
+    from dashboard.store.schema import local_time
+
     rows = [
-        {"tidspunkt": line.at.strftime("%Y-%m-%d %H:%M:%S"), "hvem": line.actor, "ordning": line.arrangement, "hva": line.action,
+        {"tidspunkt": local_time(line.at).strftime("%Y-%m-%d %H:%M:%S"), "hvem": line.actor, "ordning": line.arrangement, "hva": line.action,
          "felt": line.field or "", "før": line.before or "", "etter": line.after or "", "begrunnelse": line.reason or "",
          "fil": line.filename or ""}
         for line in store.history(slug)

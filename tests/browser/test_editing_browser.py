@@ -1,0 +1,89 @@
+"""An editor in a real browser: log in by keyboard, edit an arrangement, see the map change, find it in the log."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import STATE_TIMEOUT_MS, VIEWPORT, LiveApp, screenshot
+
+from dashboard.store.accounts import Accounts
+from dashboard.store.database import open_database
+from dashboard.store.registers import RegisterStore
+
+pytestmark = pytest.mark.browser
+
+HEADER = "navn;tjeneste;sektor;deltakere;vertskommune;organisasjonsform;etablert;kilde"
+ODAL = "\r\n".join(
+    [
+        HEADER,
+        "Odal legevakt;legevakt;;Nord-Odal, Sør-Odal;Sør-Odal;vertskommune;2012;",
+        "Odal PPT;ppt;;Nord-Odal, Sør-Odal;;IKS;2008;",
+    ]
+).encode("utf-8")
+PASSWORD = "redaktor-passord"
+PAINTED_LEGEVAKT = """() => { const gd = document.querySelector('#map .js-plotly-plot');
+  const t = gd.data.find(t => t.type === 'choropleth' && t.name === 'Odal legevakt'); return t ? [...t.locations].sort() : null; }"""
+
+
+@pytest.fixture(scope="module")
+def odal(live_app: LiveApp, live_database: str) -> str:
+    store = RegisterStore(open_database(live_database), live_app.model)
+    if store.info("odal") is None:
+        store.apply_import(store.plan_import(ODAL, "odal.csv", name="Odalen", slug="odal"), "test")
+        Accounts(store.engine).add("odal", "kari@odal.no", PASSWORD)
+    return f"{live_app.url}/r/odal"
+
+
+def choose(page, field: str, option: str, search: bool = False) -> None:
+    page.click(f"#{field}")
+    if search:  # long lists (356 municipalities) show what matches the typed text
+        page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_bed001_log_in_edit_see_the_map_change_and_the_log(page, browser, odal: str) -> None:
+    page.goto(odal + "/logg-inn")
+    page.keyboard.press("Tab")  # the site link, then the form: all by keyboard
+    page.focus("#email")
+    page.keyboard.type("kari@odal.no")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(odal)
+    page.wait_for_function("document.querySelectorAll('#map path.choroplethlocation').length >= 356")
+    page.wait_for_function("document.querySelector('#editor-bar').textContent.includes('Logget inn som kari@odal.no')")
+    assert page.evaluate(PAINTED_LEGEVAKT) == ["3414", "3415"]
+
+    page.click("#edit-panel summary")
+    screenshot(page, "edit-00-panel-open")
+    choose(page, "edit-pick", "Odal legevakt")
+    page.wait_for_function("document.querySelector('#edit-name').value === 'Odal legevakt'")
+    # A bad edit: the message stands next to the field, nothing is saved.
+    page.fill("#edit-established", "tjue")
+    page.click("#edit-save")
+    page.wait_for_function("document.querySelector('#edit-established-error').textContent.includes('er ikke et årstall')")
+    assert page.inner_text("#edit-status") == "Ikke lagret: rett feltene som er merket."
+    screenshot(page, "edit-01-form-with-error")
+    # A good one: Eidskog joins.
+    page.fill("#edit-established", "2012")
+    choose(page, "edit-members", "Eidskog", search=True)
+    page.fill("#edit-reason", "Eidskog ble med fra 2024")
+    page.click("#edit-save")
+    page.wait_for_function("document.querySelector('#edit-status').textContent === 'Lagret «Odal legevakt».'")
+    page.wait_for_function(f"JSON.stringify(({PAINTED_LEGEVAKT})()) === JSON.stringify(['3414', '3415', '3416'])")
+    page.click("#history-panel summary")
+    page.wait_for_function("document.querySelector('#history-list').textContent.includes('deltakere: Nord-Odal, Sør-Odal → Nord-Odal, Sør-Odal, Eidskog')")
+    assert "kari@odal.no" in page.inner_text("#history-list") and "Eidskog ble med fra 2024" in page.inner_text("#history-list")
+    screenshot(page, "edit-02-saved-and-logged")
+
+    # Anyone opening the link now sees the change, and no editing controls.
+    other = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    other.set_default_timeout(STATE_TIMEOUT_MS)
+    try:
+        visitor = other.new_page()
+        visitor.goto(odal)
+        visitor.wait_for_function("document.querySelectorAll('#map path.choroplethlocation').length >= 356")
+        visitor.wait_for_function(f"JSON.stringify(({PAINTED_LEGEVAKT})()) === JSON.stringify(['3414', '3415', '3416'])")
+        visitor.wait_for_function("document.querySelector('#editor-bar').textContent === 'Logg inn for å redigere'")
+        assert visitor.locator("#edit-panel").is_hidden() and visitor.locator("#history-panel").is_hidden()
+    finally:
+        other.close()
