@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Callable
 
@@ -12,6 +13,7 @@ from dashboard.data.registry import closest_names, normalize_name, quote_list
 from dashboard.store import SURVEY_SLUG
 from dashboard.store.database import open_database
 from dashboard.store.registers import RegisterStore
+from dashboard.views.view_state import valid_date
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -51,10 +53,20 @@ def load_model(args: argparse.Namespace) -> CooperationModel:
     """The model a command works on: the register of --register, or the built-in survey."""
     base = load_base(args)
     slug = getattr(args, "register", None)
+    per = parse_per(getattr(args, "per", None))
     if not slug or slug == SURVEY_SLUG:
-        return base
+        return base if per is None else base.in_force_on(per)
     store = open_store(args, base)
-    return store.model(known_register(store, slug))
+    return store.model(known_register(store, slug), per)
+
+
+def parse_per(text: str | None) -> dt.date | None:
+    """--per as a date; UsageError naming the format for anything else."""
+    if not text:
+        return None
+    if valid_date(text) is None:
+        raise UsageError(f"Ugyldig dato «{text}»: skriv ÅÅÅÅ-MM-DD, f.eks. 2011-06-01")
+    return dt.date.fromisoformat(text)
 
 
 def resolve_service(model: CooperationModel, text: str) -> str:
@@ -80,5 +92,6 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", default=str(DATA_DIR), help="mappe med data (standard: data/)")
     common.add_argument("--geodata-dir", default=str(GEODATA_DIR), help="mappe med geodata (standard: geodata/)")
     common.add_argument("--register", metavar="LENKENAVN", help=f"registeret kommandoen gjelder (standard: {SURVEY_SLUG}, kartleggingen)")
+    common.add_argument("--per", metavar="ÅÅÅÅ-MM-DD", help="registeret slik det var denne dagen (etablerte, ikke avsluttede ordninger)")
     common.add_argument("--database-url", help="database (standard: $DATABASE_URL, ellers instance/samarbeidskartet.sqlite)")
     return common

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -31,6 +33,19 @@ LEGAL_FORM_LABELS: Mapping[str, str] = MappingProxyType(
 REGION_KIND_ORDER = ("kommuneregion", "delregion", "regionraad", "region", "fylke")
 MAIN_SERVICE_FALLBACK = ("legevakt", "barnevernvakt", "ppt", "nav", "ikt", "krisesenter")
 LIST_SEPARATOR = " | "
+
+
+def established_by(established: object, per: "dt.date") -> bool:
+    """True unless `established` ("2015", "2015–2021") names a first year after the day `per`.
+
+    Only the year is known, so an arrangement counts from 1 January of its year; no year: always.
+
+    >>> import datetime as dt
+    >>> established_by("2015–2021", dt.date(2015, 1, 1)), established_by("2016", dt.date(2015, 12, 31)), established_by("", dt.date(1900, 1, 1))
+    (True, False, True)
+    """
+    match = re.search(r"\d{4}", str(established or ""))
+    return match is None or int(match.group()) <= per.year
 
 
 def source_text(table: str, row: object) -> str:
@@ -163,6 +178,19 @@ class CooperationModel:
             registry=registry,
             _index=index,
             notices=notices,
+        )
+
+    def in_force_on(self, per: dt.date) -> "CooperationModel":
+        """The same model with only the arrangements established by `per` (same surveyed municipalities)."""
+        keep = [aid for aid, established in zip(self.arrangements["id"], self.arrangements["established"]) if established_by(established, per)]
+        if len(keep) == len(self.arrangements):
+            return self
+        arrangements = self.arrangements[self.arrangements["id"].isin(keep)]
+        memberships = self.memberships[self.memberships["arrangement_id"].isin(keep)]
+        return CooperationModel.build(
+            registry=self.registry, focus=self.focus, arrangements=arrangements, memberships=memberships,
+            regions=self.regions, region_members=self.region_members, boundaries=self.boundaries,
+            source_label=self.source_label, services=self.services, sectors=self.sectors, notices=self.notices,
         )
 
     # ----- labels and options -------------------------------------------------------------

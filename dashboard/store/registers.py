@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from dashboard.data.model import CooperationModel
+from dashboard.data.model import CooperationModel, established_by
 from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
@@ -44,15 +44,6 @@ from dashboard.store.schema import (
 SURVEY_NAME = "NIVI Analyse 2021: Buskerud"
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 MAX_NAME_CHARS = 200
-
-
-YEAR = re.compile(r"\d{4}")
-
-
-def established_by(established: str, per: dt.date) -> bool:
-    """True unless `established` names a first year after `per` (no year: always in force)."""
-    match = YEAR.search(established or "")
-    return match is None or int(match.group()) <= per.year
 
 
 class RegisterError(ValueError):
@@ -195,17 +186,17 @@ class RegisterStore:
         )
         return [rec.from_stored(vars(row)) for row in rows]
 
-    def model(self, slug: str) -> CooperationModel:
-        """The register as the views see it: the survey from data/, others rebuilt from their rows."""
+    def model(self, slug: str, per: dt.date | None = None) -> CooperationModel:
+        """The register as the views see it (on the day `per`, or now): the survey from data/, others from their rows."""
         with self._sessions() as session:
             register = self._register(session, slug)
             if register is None:
                 raise RegisterError(f"registeret «{slug}» finnes ikke")
             if register.builtin:
-                return self.base
-            records = self._active(session, register)
+                return self.base if per is None else self.base.in_force_on(per)
             name = register.name
-        return self.model_of_records(name, records)
+            records = self._active(session, register) if per is None else None
+        return self.model_of_records(name, records if per is None else self.records_on(slug, per))
 
     def model_of_records(self, name: str, records: Sequence[rec.Record]) -> CooperationModel:
         rows = [(1, list(USER_COLUMNS))]

@@ -7,7 +7,7 @@ the `Dataset` of the page's register or draft; `prepare` derives it once per mod
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from dashboard.views.colors import arrangement_colors
 from dashboard.views.map_base import MapBase
@@ -41,3 +41,8 @@ def prepare(model: "CooperationModel", base: MapBase) -> Dataset:
     )
     colors = arrangement_colors(list(model.arrangements["id"]), list(model.arrangements["services"]))
     return Dataset(model=model, base=base, colors=colors, allowed=allowed)
+
+
+# What callbacks ask for data: resolve(DATASET store value, per=None) -> Dataset, where `per` is
+# a «per dato» (ISO date). dashboard.web.registers.PageDatasets is the app's.
+Resolver = Callable[..., Dataset]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import AbstractSet
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +27,10 @@ QUERY_KEYS = {
     "legal_form": "form",
     "municipality": "kommune",
     "network": "nettverk",
+    "per": "per",
 }
+# «Per dato» (?per=2019-01-01): the register as it stood that day. Dates outside these years are ignored.
+PER_YEARS = (1900, 2100)
 # Presentation mode (?visning=presentasjon&tjenester=legevakt,ppt,nav&region=…): the deck's
 # services in order; the other keys above give the filters every slide shares.
 DECK_KEY = "tjenester"
@@ -43,6 +47,23 @@ class ViewState:
     legal_form: str | None = None
     municipality: str | None = None
     network: bool = False
+    per: str | None = None
+
+
+def valid_date(value: object) -> str | None:
+    """An ISO date (YYYY-MM-DD) within PER_YEARS, else None.
+
+    >>> valid_date("2019-01-01"), valid_date("2019-02-30"), valid_date("igår")
+    ('2019-01-01', None, None)
+    """
+    text = str(value or "")
+    if len(text) != 10:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text if PER_YEARS[0] <= day.year <= PER_YEARS[1] else None
 
 
 @dataclass(frozen=True)
@@ -67,7 +88,7 @@ def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
 
     >>> allowed = AllowedValues({"legevakt", "ppt"}, {"hallingdal"}, set(), set(), {"3042"})
     >>> parse_query("?visning=tabell&tjeneste=ppt&region=mars&kommune=3042", allowed)
-    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False)
+    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False, per=None)
     """
     values = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
     state = default_state(allowed)
@@ -87,6 +108,7 @@ def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
         legal_form=pick("legal_form", allowed.legal_forms),
         municipality=pick("municipality", allowed.municipalities),
         network=values.get(QUERY_KEYS["network"]) == "1",
+        per=valid_date(values.get(QUERY_KEYS["per"])),
     )
 
 

@@ -6,6 +6,7 @@ so a session can look at an uploaded dataset while another looks at the survey.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
@@ -14,7 +15,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import figures
-from dashboard.views.datasets import Dataset
+from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_data import (
     UNKNOWN_HOST,
     coverage_rows,
@@ -35,11 +36,11 @@ from dashboard.views.view_state import (
     ViewState,
     parse_query,
     to_query,
+    valid_date,
 )
 from dashboard.web import ids
 from dashboard.web.layout import NETWORK_ON, PROFILE_HINT
 
-Resolver = Callable[[Any], Dataset]
 # Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
 CSV_BOM = "\ufeff"
 
@@ -54,6 +55,7 @@ STATE_OUTPUTS = (
     (ids.LEGAL_FORM, "value"),
     (ids.MUNICIPALITY, "value"),
     (ids.NETWORK, "value"),
+    (ids.PER, "value"),
 )
 
 
@@ -68,9 +70,11 @@ def state_from_controls(
     legal_form: str | None,
     municipality: str | None,
     network: Sequence[str] | None,
+    per: str | None = None,
+    *,
     default_service: str,
 ) -> ViewState:
-    """The ViewState the controls currently show (empty values mean "no filter")."""
+    """The ViewState the controls currently show (empty values mean "no filter", a bad date none)."""
     return ViewState(
         view=view or VIEW_SERVICE_MAP,
         service=service or default_service,
@@ -79,6 +83,7 @@ def state_from_controls(
         legal_form=legal_form or None,
         municipality=municipality or None,
         network=NETWORK_ON in (network or []),
+        per=valid_date(per),
     )
 
 
@@ -92,6 +97,7 @@ def control_values(state: ViewState) -> tuple[Any, ...]:
         state.legal_form,
         state.municipality,
         [NETWORK_ON] if state.network else [],
+        state.per,
     )
 
 
@@ -145,7 +151,18 @@ def sync_state(
 
 
 def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
-    """The full figure dict and the summary sentence for the map view of `state`."""
+    """The full figure dict and the summary sentence for the map view of `state` (dated when «per dato»)."""
+    spec, message = _map_spec_and_message(dataset, state)
+    if not state.per:
+        return spec, message
+    day = dt.date.fromisoformat(state.per).strftime("%d.%m.%Y")
+    title = spec.get("layout", {}).get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        title["text"] += f" – per {day}"
+    return spec, f"Per {day}: {message}"
+
+
+def _map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
     model = dataset.model
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
@@ -383,6 +400,12 @@ def register(app: Dash, resolve: Resolver) -> None:
     def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
         return state_from_controls(*values, default_service=dataset.allowed.default_service)
 
+    def dataset_and_state(store: Any, values: Sequence[Any]) -> tuple[Dataset, ViewState]:
+        """The controls' state and its data: the register on the state's «per dato», if any."""
+        dataset = resolve(store)
+        state = current_state(dataset, values)
+        return (resolve(store, state.per) if state.per else dataset), state
+
     @app.callback(
         Output(ids.URL, "search"),
         *[Output(component, prop) for component, prop in STATE_OUTPUTS],
@@ -401,8 +424,7 @@ def register(app: Dash, resolve: Resolver) -> None:
 
         def callback(*args):
             *values, store = args
-            dataset = resolve(store)
-            return body(dataset, current_state(dataset, values))
+            return body(*dataset_and_state(store, values))
 
         app.callback(*outputs, *control_inputs, Input(ids.DATASET, "data"), prevent_initial_call=True)(callback)
 
@@ -432,11 +454,12 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.PROFILE, "children"),
         Output(ids.PROFILE_DOWNLOAD_BUTTON, "hidden"),
         Input(ids.MUNICIPALITY, "value"),
+        Input(ids.PER, "value"),
         Input(ids.DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _profile(municipality, store):
-        return profile_view(resolve(store), municipality)
+    def _profile(municipality, per, store):
+        return profile_view(resolve(store, valid_date(per)), municipality)
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
@@ -445,8 +468,7 @@ def register(app: Dash, resolve: Resolver) -> None:
 
         def _download(_clicks, *args, build=build):
             *values, store = args
-            dataset = resolve(store)
-            return build(dataset, current_state(dataset, values))
+            return build(*dataset_and_state(store, values))
 
         app.callback(
             Output(download_id, "data"),
@@ -460,8 +482,9 @@ def register(app: Dash, resolve: Resolver) -> None:
         Output(ids.PROFILE_DOWNLOAD, "data"),
         Input(ids.PROFILE_DOWNLOAD_BUTTON, "n_clicks"),
         State(ids.MUNICIPALITY, "value"),
+        State(ids.PER, "value"),
         State(ids.DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _profile_download(_clicks, municipality, store):
-        return profile_download(resolve(store), municipality)
+    def _profile_download(_clicks, municipality, per, store):
+        return profile_download(resolve(store, valid_date(per)), municipality)

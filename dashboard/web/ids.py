@@ -30,6 +30,7 @@ LEGAL_FORM = "legal-form"
 MUNICIPALITY = "municipality"
 NETWORK = "network"
 NETWORK_FIELD = "network-field"
+PER = "per"
 
 # Map views
 MAP_PANEL = "map-panel"

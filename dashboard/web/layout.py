@@ -172,6 +172,11 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                 ),
                 hint="Eller klikk på en kommune i kartet.",
             ),
+            _field(
+                "Per dato",
+                dcc.Input(id=ids.PER, type="date", value=state.per, min="1900-01-01", max="2100-12-31", debounce=True, className="text-input"),
+                hint="Registeret slik det var denne dagen: ordninger som var etablert og ikke avsluttet. Tomt: i dag.",
+            ),
         ],
         className="controls",
         role="search",

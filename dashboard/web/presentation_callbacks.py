@@ -7,7 +7,8 @@ no server round trip per URL change); the server builds slides, files and links.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
+from urllib.parse import parse_qsl
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -27,8 +28,8 @@ from dashboard.output.presentation import (
     slide_patch,
     slide_source,
 )
-from dashboard.views.datasets import Dataset
-from dashboard.views.view_state import ViewState
+from dashboard.views.datasets import Dataset, Resolver
+from dashboard.views.view_state import QUERY_KEYS, ViewState, valid_date
 from dashboard.web import ids
 from dashboard.web.callbacks import (
     STATE_OUTPUTS,
@@ -36,8 +37,6 @@ from dashboard.web.callbacks import (
     state_from_controls,
 )
 from dashboard.web.download import MapDownloads
-
-Resolver = Callable[[Any], Dataset]
 
 
 def slide_view(dataset: Dataset, deck: Deck, index: int) -> tuple[dict[str, Any], str, str, str]:
@@ -102,6 +101,14 @@ def download_outputs(downloads: MapDownloads, dataset: Dataset, state: ViewState
     )
 
 
+def deck_date(request: Any, deck_data: Any) -> str | None:
+    """The deck's «per dato»: from the link that opened it, or from the deck the browser keeps."""
+    if isinstance(request, str):
+        return valid_date(dict(parse_qsl(request.lstrip("?"))).get(QUERY_KEYS["per"]))
+    base = deck_data.get("base") if isinstance(deck_data, dict) else None
+    return valid_date(base.get("per")) if isinstance(base, dict) else None
+
+
 def register(app: Dash, resolve: Resolver, downloads: MapDownloads) -> None:
     """Attach the download and presentation callbacks; data comes from `resolve(DATASET store value)`."""
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
@@ -124,7 +131,8 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads) -> None:
     def _download(_clicks, fmt, size, *args):
         *values, store = args
         dataset = resolve(store)
-        return download_outputs(downloads, dataset, current_state(dataset, values), fmt, size)
+        state = current_state(dataset, values)
+        return download_outputs(downloads, resolve(store, state.per) if state.per else dataset, state, fmt, size)
 
     app.clientside_callback(
         ClientsideFunction(namespace="mapDownload", function_name="drawInBrowser"),
@@ -159,7 +167,7 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads) -> None:
         prevent_initial_call=True,
     )
     def _slides(request, forward, back, deck_data, store):
-        dataset = resolve(store)
+        dataset = resolve(store, deck_date(request, deck_data))
         if ctx.triggered_id == ids.PRESENTATION_QUERY:
             return open_deck(dataset, request)
         return step_deck(dataset, deck_data, forward, back)

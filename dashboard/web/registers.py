@@ -9,6 +9,7 @@ worker, another host, the command line) shows at the next request.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from flask import Response, has_request_context, redirect, request
 
 from dashboard.store import SURVEY_SLUG
 from dashboard.views.datasets import Dataset, prepare
-from dashboard.views.view_state import default_state
+from dashboard.views.view_state import default_state, valid_date
 from dashboard.web.callbacks import initial_map
 from dashboard.web.layout import build_layout
 from dashboard.web.upload import draft_reference
@@ -86,9 +87,9 @@ class PageDatasets:
                     self._cache.popitem(last=False)
         return dataset
 
-    def register(self, slug: str) -> Dataset | None:
-        """The register's dataset at its current version; None for an unknown slug."""
-        if slug == SURVEY_SLUG:
+    def register(self, slug: str, per: dt.date | None = None) -> Dataset | None:
+        """The register's dataset at its current version (on the day `per`, or now); None for an unknown slug."""
+        if slug == SURVEY_SLUG and per is None:
             return self.survey
         version = self.store.version(slug)
         if version is None:
@@ -96,32 +97,36 @@ class PageDatasets:
 
         def build() -> Dataset | None:
             try:
-                return prepare(self.store.model(slug), self.survey.base)
+                return prepare(self.store.model(slug, per), self.survey.base)
             except ValueError:  # RegisterError: it was removed in between
                 return None
 
-        return self._cached(("register", slug, version), build)
+        return self._cached(("register", slug, version, per), build)
 
-    def draft(self, draft_id: str) -> Dataset | None:
+    def draft(self, draft_id: str, per: dt.date | None = None) -> Dataset | None:
         def build() -> Dataset | None:
             model = self.uploads(draft_id)
+            if model is not None and per is not None:
+                model = model.in_force_on(per)
             return None if model is None else prepare(model, self.survey.base)
 
-        return self._cached(("draft", draft_id), build)
+        return self._cached(("draft", draft_id, per), build)
 
     def draft_missing(self, store_value: Any) -> bool:
         """True when the store names a draft of this page that no longer exists (expired or forged)."""
         reference = draft_reference(store_value)
         return reference is not None and reference[1] == page_slug() and self.draft(reference[0]) is None
 
-    def __call__(self, store_value: Any = None) -> Dataset:
+    def __call__(self, store_value: Any = None, per: str | None = None) -> Dataset:
+        """The page's draft (if the store names a live one of this page) or register; on `per` (ISO date) if given."""
         slug = page_slug()
+        day = dt.date.fromisoformat(per) if valid_date(per) else None
         reference = draft_reference(store_value)
         if reference is not None and reference[1] == slug:
-            dataset = self.draft(reference[0])
+            dataset = self.draft(reference[0], day)
             if dataset is not None:
                 return dataset
-        return self.register(slug) or self.survey
+        return self.register(slug, day) or self.survey
 
     def resolve_model(self, store_value: Any = None):
         return self(store_value).model

@@ -6,12 +6,12 @@ problem list: the DATASET store, the controls and the map keep what the user was
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard.store import SURVEY_SLUG
-from dashboard.views.datasets import Dataset
+from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_state import ViewState
 from dashboard.web import ids
 from dashboard.web.callbacks import STATE_OUTPUTS, control_values, state_from_controls
@@ -33,7 +33,6 @@ from dashboard.web.upload import (
 )
 from dashboard.web.upload_layout import problem_list
 
-Resolver = Callable[[Any], Dataset]
 TEMPLATE_NAME = "samarbeidsordninger-mal"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

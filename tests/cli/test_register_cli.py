@@ -113,3 +113,24 @@ def test_rcli006_runs_as_a_process_with_database_url(sqlite_url: str, tmp_path: 
     assert result.returncode == 0, result.stderr
     listing = subprocess.run([sys.executable, "-m", "dashboard", "register", "list"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert "kongsvingerregionen" in listing.stdout
+
+
+def test_rcli007_per_dato_on_the_command_line(cli, tmp_path: Path) -> None:
+    rows = (
+        HEADER,
+        "Glåmdal legevakt;legevakt;;Kongsvinger, Eidskog, Grue;Kongsvinger;vertskommune;2012;",
+        "Odal legevakt;legevakt;;Nord-Odal, Sør-Odal;Sør-Odal;vertskommune;2008;",
+    )
+    cli("register", "import", write(tmp_path, "l.csv", *rows), "--name", "Legevakter", "--yes")
+    cli("register", "import", write(tmp_path, "l2.csv", *rows[:2]), "--slug", "legevakter", "--yes")  # Odal ends today
+
+    def covered(*extra: str) -> dict[str, str]:
+        code, out, err = cli("coverage", "legevakt", "--register", "legevakter", *extra)
+        assert (code, err) == (0, "")
+        return {row[1]: row[2] for row in csv.reader(io.StringIO(out)) if row[2] and row[0] != "kommunenummer"}
+
+    assert covered("--per", "2011-06-01") == {"Nord-Odal": "Odal legevakt", "Sør-Odal": "Odal legevakt"}, "Glåmdal (2012) not yet"
+    assert set(covered("--per", "2013-01-01").values()) == {"Glåmdal legevakt", "Odal legevakt"}
+    assert set(covered().values()) == {"Glåmdal legevakt"}, "Odal ended today"
+    code, _out, err = cli("coverage", "legevakt", "--per", "2011-13-01")
+    assert code == 2 and "Ugyldig dato «2011-13-01»" in err

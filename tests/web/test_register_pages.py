@@ -106,3 +106,25 @@ def test_rweb006_a_draft_id_from_another_page_or_forged_shows_the_pages_register
     assert dataset_label(client, "/r/glamdal/", {"draft": "A" * 32, "register": "nivi-2021"}).startswith("Viser: Glåmdal")
     forged = dataset_label(client, "/r/glamdal/", {"draft": "A" * 32, "register": "glamdal"})
     assert forged.startswith("Utkastet finnes ikke lenger") and "Glåmdal" in forged
+
+
+def test_rweb007_per_dato_over_http_dates_the_map_and_leaves_out_later_arrangements(site) -> None:
+    client, _store = site
+    from dashboard.views.view_state import ViewState
+    from dashboard.web.callbacks import STATE_OUTPUTS, control_values
+
+    def message(per: str | None) -> str:
+        values = control_values(ViewState(service="ikt", per=per))
+        inputs = [{"id": c, "property": p, "value": v} for (c, p), v in zip(STATE_OUTPUTS, values)]
+        inputs.append({"id": ids.DATASET, "property": "data", "value": None})
+        body = {
+            "output": f"..{ids.MAP}.figure...{ids.MAP_MESSAGE}.children..",
+            "outputs": [{"id": ids.MAP, "property": "figure"}, {"id": ids.MAP_MESSAGE, "property": "children"}],
+            "inputs": inputs, "changedPropIds": [f"{ids.PER}.value"], "state": [],
+        }
+        return client.post("/r/glamdal/_dash-update-component", json=body).get_json()["response"][ids.MAP_MESSAGE]["children"]
+
+    assert message(None).startswith("IKT: 1 ordning")
+    assert message("2014-12-31").startswith("Per 31.12.2014: Ingen ordninger for ikt"), "Glåmdal IKT is from 2015"
+    assert message("2015-01-01").startswith("Per 01.01.2015: IKT: 1 ordning")
+    assert message("ikke-en-dato").startswith("IKT: 1 ordning"), "a bad date is no date"
