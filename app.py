@@ -20,6 +20,7 @@ from dashboard.views.datasets import prepare
 from dashboard.views.map_base import MapBase
 from dashboard.web.auth import install_auth
 from dashboard.web.callbacks import register
+from dashboard.web.changes_callbacks import register_changes
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
 from dashboard.web.presentation_callbacks import register as register_presentation
@@ -104,6 +105,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register_upload(app, datasets, uploads)
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
     register_edit(app, store, datasets)
+    register_changes(app, datasets, store)
     add_register_routes(app, store)
     install_auth(app.server, store, Accounts(engine), shared_secret(engine))
     return app

@@ -133,6 +133,16 @@ class HistoryLine:
         return f"{when}  {self.actor}{origin}: {self.describe()}{why}"
 
 
+@dataclass(frozen=True)
+class ArrangementChange:
+    """One arrangement's net change in a window: «ny», «endret» or «avsluttet», and who it touches."""
+
+    name: str
+    kind: str
+    members: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
 class RegisterStore:
     """Registers in one database; `base` (the built-in model) gives vocabulary, names and boundaries."""
 
@@ -386,9 +396,45 @@ class RegisterStore:
                 raise RegisterError(f"registeret «{slug}» finnes ikke")
             return list(session.scalars(select(Import).where(Import.register_id == register.id).order_by(Import.id.desc())))
 
-    def changes_between(self, slug: str, start: dt.datetime, end: dt.datetime) -> list[HistoryLine]:
-        """What was added, changed and ended in the register between two moments (oldest first)."""
-        return [line for line in self.history(slug) if start <= line.at <= end]
+    def changes_between(self, slug: str, start: dt.datetime, end: dt.datetime) -> list["ArrangementChange"]:
+        """What was added, changed and ended between two moments, one entry per arrangement (net of reverts).
+
+        An arrangement counts by its state before the first and after the last change in the
+        window: new (it did not exist or was ended), ended (it is ended now), or changed.
+        """
+        with self._sessions() as session:
+            register = self._register(session, slug)
+            if register is None:
+                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            query = (
+                select(Change)
+                .where(Change.register_id == register.id, Change.import_id.is_not(None), Change.at >= start, Change.at <= end)
+                .order_by(Change.id)
+            )
+            first: dict[str, str | None] = {}
+            last: dict[str, str | None] = {}
+            lines: dict[str, list[str]] = {}
+            names: dict[str, str] = {}
+            for change in session.scalars(query):
+                key = change.arrangement_key
+                first.setdefault(key, change.before_value)
+                last[key] = change.after_value
+                names[key] = change.arrangement_name
+                line = HistoryLine(change.at, change.actor, change.arrangement_name, change.action, change.field, change.before, change.after, None)
+                lines.setdefault(key, []).append(line.describe())
+        result = []
+        for key, before_json in first.items():
+            before = json.loads(before_json) if before_json else None
+            after = json.loads(last[key]) if last[key] else None
+            was_active = before is not None and not before.get("ended_on")
+            is_active = after is not None and not after.get("ended_on")
+            if before == after or (not was_active and not is_active):
+                continue
+            kind = "ny" if not was_active else ("avsluttet" if not is_active else "endret")
+            shown = after if after is not None else before
+            members = tuple(sorted(set(record_of(before).members if before else ()) | set(record_of(shown).members)))
+            result.append(ArrangementChange(names[key], kind, members, tuple(lines[key])))
+        return result
 
     def ensure_survey(self) -> None:
         """Seed the built-in survey as a register on first start (its rows from data/)."""

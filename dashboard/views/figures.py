@@ -702,3 +702,39 @@ def _paper_note(
         "font": {"size": size, "color": color},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
+
+
+# ----- changes since a day ------------------------------------------------------------------
+
+CHANGE_KINDS = (("ny", "Ny ordning", "#009e73"), ("endret", "Endret ordning", "#e69f00"), ("avsluttet", "Avsluttet ordning", "#d55e00"))
+
+
+def changes_spec(
+    model: "CooperationModel", base: MapBase, changes: Sequence[tuple[str, str, Sequence[str]]], title: str
+) -> dict[str, Any]:
+    """Municipalities touched by new, changed and ended arrangements, one colour each (colour-blind safe).
+
+    `changes` is (arrangement name, kind, member kommunenummer). A municipality with several
+    kinds is coloured by the first of CHANGE_KINDS it has; its hover lists every change.
+    """
+    hover: dict[str, list[str]] = {}
+    kind_of: dict[str, str] = {}
+    order = [kind for kind, _label, _color in CHANGE_KINDS]
+    for name, kind, members in changes:
+        for number in members:
+            if number not in base.anchors:
+                continue
+            hover.setdefault(number, []).append(f"{plain(name)} ({kind})")
+            if number not in kind_of or order.index(kind) < order.index(kind_of[number]):
+                kind_of[number] = kind
+    texts = {number: f"<b>{plain(_name(model, number))}</b><br>" + "<br>".join(items) for number, items in hover.items()}
+    traces = [base_trace(model, base)]
+    for kind, label, color in CHANGE_KINDS:
+        numbers = sorted(number for number, found in kind_of.items() if found == kind)
+        if numbers:
+            traces.append({**_choropleth(base, numbers, color, texts, label, kind, line_color="#1a1a1a", line_width=0.8), "showlegend": True})
+    layout = map_layout(
+        base, kind_of or model.focus, model.source_label, title, legend_title="Endring",
+        empty_message=None if kind_of else "Ingen endringer i perioden",
+    )
+    return {"data": traces, "layout": layout}

@@ -99,3 +99,10 @@ HISTORY_LIST = "history-list"
 HISTORY_CSV_BUTTON = "history-csv-button"
 HISTORY_XLSX_BUTTON = "history-xlsx-button"
 HISTORY_DOWNLOAD = "history-download"
+
+# «Endringer siden»: what was added, changed and ended in a register since a day (?endringer=YYYY-MM-DD)
+CHANGES_PANEL = "changes-panel"
+CHANGES_SINCE = "changes-since"
+CHANGES_SUMMARY = "changes-summary"
+CHANGES_MAP = "changes-map"
+CHANGES_LIST = "changes-list"

@@ -16,6 +16,7 @@ from dashboard.views.view_state import (
     ViewState,
 )
 from dashboard.web import ids
+from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.plotly_locale import plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
@@ -260,6 +261,7 @@ def build_layout(
                     html.Div([html.A("Alle registre", href="/registre"), editor_bar()], className="header-links"),
                     dataset_bar(model),
                     upload_panel(),
+                    changes_panel(graph_config(topojson_url, "endringer")),
                     edit_panel(model),
                     history_panel(),
                 ],

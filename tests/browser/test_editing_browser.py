@@ -36,8 +36,13 @@ def odal(live_app: LiveApp, live_database: str) -> str:
 def choose(page, field: str, option: str, search: bool = False) -> None:
     page.click(f"#{field}")
     if search:  # long lists (356 municipalities) show what matches the typed text
+        page.get_by_role("option").first.wait_for()
         page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    try:
+        page.get_by_role("option", name=option, exact=True).click()
+    except Exception:
+        screenshot(page, f"failed-choose-{field}")
+        raise
 
 
 def test_bed001_log_in_edit_see_the_map_change_and_the_log(page, browser, odal: str) -> None:
@@ -85,5 +90,14 @@ def test_bed001_log_in_edit_see_the_map_change_and_the_log(page, browser, odal: 
         visitor.wait_for_function(f"JSON.stringify(({PAINTED_LEGEVAKT})()) === JSON.stringify(['3414', '3415', '3416'])")
         visitor.wait_for_function("document.querySelector('#editor-bar').textContent === 'Logg inn for å redigere'")
         assert visitor.locator("#edit-panel").is_hidden() and visitor.locator("#history-panel").is_hidden()
+        # «Endringer siden» from a link: what changed this year, for a politician.
+        visitor.goto(odal + "?endringer=2020-01-01")
+        visitor.wait_for_function("(document.querySelector('#changes-summary') || {textContent: ''}).textContent.startsWith('Siden 01.01.2020:')")
+        visitor.wait_for_function("document.querySelectorAll('#changes-map path.choroplethlocation').length >= 356")
+        summary = visitor.inner_text("#changes-summary")
+        assert summary == "Siden 01.01.2020: 2 nye, 0 endrede og 0 avsluttede ordninger.", "both arrangements came with this year's import"
+        assert "Odal legevakt" in visitor.inner_text("#changes-list")
+        visitor.locator("#changes-panel").scroll_into_view_if_needed()
+        screenshot(visitor, "edit-03-changes-since")
     finally:
         other.close()

@@ -213,3 +213,20 @@ def test_reg013_the_survey_cannot_be_edited(store: RegisterStore) -> None:
 
     with pytest.raises(RegisterError, match="innebygde"):
         store.save_arrangement(SURVEY_SLUG, Record(key="x", name="x"), "kari")
+
+
+def test_reg014_changes_between_two_days_net_of_reverts(store: RegisterStore) -> None:
+    imported(store, sheet(*FIRST), "a.csv", name="Kongsvingerregionen")
+    after_import = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    imported(store, sheet(*SECOND), "b.csv", slug="kongsvingerregionen")
+    from dashboard.store.records import Record, arrangement_key
+
+    added = store.save_arrangement("kongsvingerregionen", Record(key=arrangement_key("Tull"), name="Tull", members=("3401",)), "kari")
+    store.revert("kongsvingerregionen", added.id, "kari")  # added and taken back: no net change
+    changes = store.changes_between("kongsvingerregionen", after_import, dt.datetime(2100, 1, 1))
+    assert sorted((c.name, c.kind) for c in changes) == [
+        ("Glåmdal IKT", "endret"), ("Glåmdal barnevernvakt", "avsluttet"), ("Kongsvingerregionen IPR", "endret"), ("PPT Kongsvinger", "ny")]
+    ended = [c for c in changes if c.kind == "avsluttet"][0]
+    assert set(ended.members) == {"3401", "3414", "3415", "3416", "3417", "3418"}
+    ipr = [c for c in changes if c.name == "Kongsvingerregionen IPR"][0]
+    assert "3418" in ipr.members, "Åsnes left: still touched by the change"

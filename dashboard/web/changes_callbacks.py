@@ -1,0 +1,77 @@
+"""Thin glue for «Endringer siden»: the day from the link or the field, the store's changes, the map and the list.
+
+Open to everyone, like the register itself: it shows what changed, not who changed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard.views import figures
+from dashboard.views.datasets import Resolver
+from dashboard.views.view_state import valid_date
+from dashboard.web import ids
+from dashboard.web.changes_layout import CHANGES_QUERY_KEY, changes_list
+from dashboard.web.registers import page_slug
+
+if TYPE_CHECKING:
+    from dashboard.store.registers import RegisterStore
+
+KIND_HEADINGS = (("ny", "Nye ordninger"), ("endret", "Endrede ordninger"), ("avsluttet", "Avsluttede ordninger"))
+DEFAULT_DAYS = 365
+
+
+def since_from_query(search: str | None) -> str | None:
+    return valid_date(dict(parse_qsl((search or "").lstrip("?"))).get(CHANGES_QUERY_KEY))
+
+
+def changes_view(resolve: Resolver, store: "RegisterStore", slug: str, since: str | None, store_value: Any) -> tuple[Any, ...]:
+    """(summary, figure, list) of the register's changes from `since` (default: a year ago) until now."""
+    from dashboard.store.schema import utcnow
+
+    day = dt.date.fromisoformat(valid_date(since) or (dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)).isoformat())
+    start = dt.datetime.combine(day, dt.time())
+    changes = store.changes_between(slug, start, utcnow()) if store.version(slug) is not None else []
+    dataset = resolve(store_value)
+    shown = day.strftime("%d.%m.%Y")
+    counts = {kind: sum(1 for change in changes if change.kind == kind) for kind, _heading in KIND_HEADINGS}
+    summary = (
+        f"Siden {shown}: {counts['ny']} nye, {counts['endret']} endrede og {counts['avsluttet']} avsluttede ordninger."
+        if changes else f"Ingen endringer i registeret siden {shown}."
+    )
+    title = f"Endringer siden {shown}"
+    spec = figures.changes_spec(dataset.model, dataset.base, [(c.name, c.kind, c.members) for c in changes], title)
+    groups = [(heading, [(c.name, c.lines) for c in changes if c.kind == kind]) for kind, heading in KIND_HEADINGS]
+    return summary, spec, changes_list(groups)
+
+
+def register_changes(app: Dash, resolve: Resolver, store: "RegisterStore") -> None:
+    @app.callback(
+        Output(ids.CHANGES_SINCE, "value"),
+        Output(ids.CHANGES_PANEL, "open"),
+        Input(ids.URL, "search"),
+        State(ids.CHANGES_SINCE, "value"),
+    )
+    def _from_link(search, current):
+        since = since_from_query(search)
+        if since is None:
+            return (no_update, no_update) if current else ((dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)).isoformat(), no_update)
+        return since, True
+
+    @app.callback(
+        Output(ids.CHANGES_SUMMARY, "children"),
+        Output(ids.CHANGES_MAP, "figure"),
+        Output(ids.CHANGES_LIST, "children"),
+        Input(ids.CHANGES_SINCE, "value"),
+        Input(ids.CHANGES_PANEL, "open"),
+        Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _changes(since, is_open, store_value):
+        if not is_open:
+            return no_update, no_update, no_update
+        return changes_view(resolve, store, page_slug(), since, store_value)
