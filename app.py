@@ -30,6 +30,7 @@ from dashboard.web.registers import (
     add_register_routes,
     page_layouts,
 )
+from dashboard.web.reimport_callbacks import register_reimport
 from dashboard.web.serving import serve_boundaries
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
@@ -98,7 +99,9 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     app.index_string = INDEX_TEMPLATE
     geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
     survey = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
-    uploads = UploadedFiles(model, Drafts(engine))
+    drafts = Drafts(engine)
+    accounts = Accounts(engine)
+    uploads = UploadedFiles(model, drafts)
     datasets = PageDatasets(store, uploads, survey)
     app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
     register(app, datasets)
@@ -106,8 +109,9 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
     register_edit(app, store, datasets)
     register_changes(app, datasets, store)
+    register_reimport(app, store, drafts, accounts)
     add_register_routes(app, store)
-    install_auth(app.server, store, Accounts(engine), shared_secret(engine))
+    install_auth(app.server, store, accounts, shared_secret(engine))
     return app
 
 

@@ -75,6 +75,18 @@ class Accounts:
         except IntegrityError as error:
             raise RegisterError(f"{email} er allerede redaktør for «{slug}»") from error
 
+    def grant(self, editor: Editor, slug: str) -> Editor:
+        """The same person (e-mail and password) as editor of another register, e.g. one made from her draft."""
+        with self._sessions.begin() as session:
+            source = session.get(User, editor.id)
+            register = session.scalar(select(Register).where(Register.slug == slug))
+            if source is None or register is None:
+                raise RegisterError("kontoen eller registeret finnes ikke")
+            user = User(register_id=register.id, email=source.email, password_hash=source.password_hash)
+            session.add(user)
+            session.flush()
+            return Editor(user.id, user.email, slug)
+
     def editor(self, user_id: object) -> Editor | None:
         """The editor of a session's user id (None for anything else)."""
         try:

@@ -98,12 +98,59 @@ def edit_panel(model: "CooperationModel") -> html.Details:
                         className="edit-actions",
                     ),
                     html.P(id=ids.EDIT_STATUS, className="edit-status", role="status", **{"aria-live": "polite"}),
+                    reimport_section(),
+                    keep_draft_section(),
                 ],
                 className="edit-body",
             ),
         ],
         id=ids.EDIT_PANEL,
         className="edit-panel",
+        hidden=True,
+    )
+
+
+def reimport_section() -> html.Div:
+    """Upload a new version of the register's sheet; its differences show before anything is written."""
+    return html.Div(
+        [
+            html.H3("Ny versjon av regnearket"),
+            html.P("Last opp en ny versjon av hele registeret. Du ser forskjellene før noe blir lagret.", className="field-hint"),
+            dcc.Upload(
+                html.Div(["Dra filen hit, eller ", html.Span("velg fil", className="upload-link")]),
+                id=ids.REIMPORT_UPLOAD, multiple=False, className="upload-zone", className_active="upload-zone upload-zone-active",
+            ),
+            dcc.Store(id=ids.REIMPORT_PENDING),
+            html.Div(id=ids.REIMPORT_DIFF, className="history-list", role="status", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.Button("Lagre endringene", id=ids.REIMPORT_CONFIRM, className="button button-strong"),
+                    html.Button("Avbryt", id=ids.REIMPORT_CANCEL, className="button"),
+                ],
+                className="upload-buttons",
+            ),
+        ],
+        className="reimport",
+    )
+
+
+def keep_draft_section() -> html.Div:
+    """Shown while a try-upload is on screen: keep it as a new register under a name."""
+    return html.Div(
+        [
+            html.H3("Behold prøvefilen som et nytt register"),
+            html.Div(
+                [
+                    html.Label("Navn på registeret", htmlFor=ids.KEEP_DRAFT_NAME, className="field-label"),
+                    dcc.Input(id=ids.KEEP_DRAFT_NAME, type="text", maxLength=200, className="text-input"),
+                ],
+                className="field",
+            ),
+            html.Button("Lagre som register", id=ids.KEEP_DRAFT_BUTTON, className="button button-strong"),
+            html.P(id=ids.KEEP_DRAFT_STATUS, className="edit-status", role="status", **{"aria-live": "polite"}),
+        ],
+        id=ids.KEEP_DRAFT,
+        className="keep-draft",
         hidden=True,
     )
 

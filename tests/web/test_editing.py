@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -178,3 +179,47 @@ def test_edit008_user_add_on_the_command_line(sqlite_url: str, fixture_model, mo
     assert Accounts(store.engine).login("glamdal", "kari@glamdal.no", PASSWORD) is not None
     stored = store.engine.connect().exec_driver_sql("SELECT password_hash FROM users").scalar()
     assert stored.startswith("scrypt:") and PASSWORD not in stored
+
+
+def test_edit009_a_new_version_of_the_sheet_shows_its_differences_before_anything_is_written(site) -> None:
+    import base64
+
+    dash_app, store = site
+    client = dash_app.server.test_client()
+    log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
+    new_version = sheet("Glåmdal IKT;IKT;;Kongsvinger, Grue, Eidskog;;IKS;2015;", "PPT Glåmdal;ppt;;Kongsvinger, Eidskog;;;;")
+    contents = "data:text/csv;base64," + base64.b64encode(new_version).decode()
+    shown = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=callback_body(
+        dash_app, ids.REIMPORT_UPLOAD, "contents", contents, {ids.REIMPORT_UPLOAD: "glamdal-2.csv"}))
+    answer = shown.get_json()["response"]
+    text = json.dumps(answer[ids.REIMPORT_DIFF]["children"], ensure_ascii=False)
+    assert "glamdal-2.csv: 1 nye, 1 endret, 0 avsluttes. Ingenting er lagret ennå." in text
+    assert "deltakere: Kongsvinger, Grue → Kongsvinger, Eidskog, Grue" in text
+    assert [r.name for r in store.active_records("glamdal")] == ["Glåmdal IKT"], "nothing written before confirming"
+    pending = answer[ids.REIMPORT_PENDING]["data"]
+    assert set(pending) == {"draft"}, "the browser holds only the draft id"
+    confirmed = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=callback_body(
+        dash_app, ids.REIMPORT_CONFIRM, "n_clicks", 1, {ids.REIMPORT_PENDING: pending}))
+    assert confirmed.get_json()["response"][ids.REIMPORT_DIFF]["children"] == "Lagret fra glamdal-2.csv: 1 nye, 1 endret, 0 avsluttet."
+    assert {r.name for r in store.active_records("glamdal")} == {"Glåmdal IKT", "PPT Glåmdal"}
+    assert store.change_sets("glamdal")[0].actor == "kari@glamdal.no"
+    anonymous = dash_app.server.test_client().post("/r/glamdal/_dash-update-component", json=callback_body(
+        dash_app, ids.REIMPORT_CONFIRM, "n_clicks", 1, {ids.REIMPORT_PENDING: pending}))
+    assert anonymous.get_json()["response"][ids.REIMPORT_DIFF]["children"].startswith("Du må være logget inn")
+
+
+def test_edit010_an_editor_keeps_a_try_upload_as_a_new_register(site) -> None:
+    import base64
+
+    dash_app, store = site
+    client = dash_app.server.test_client()
+    log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
+    contents = "data:text/csv;base64," + base64.b64encode(sheet("Solør legevakt;legevakt;;Grue, Åsnes, Våler (Innlandet);;;;")).decode()
+    uploaded = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=callback_body(
+        dash_app, ids.UPLOAD, "contents", contents, {ids.UPLOAD: "solor.csv"}))
+    draft = uploaded.get_json()["response"][ids.DATASET]["data"]
+    kept = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=callback_body(
+        dash_app, ids.KEEP_DRAFT_BUTTON, "n_clicks", 1, {ids.KEEP_DRAFT_NAME: "Solør", ids.DATASET: draft}))
+    assert "/r/solor" in json.dumps(kept.get_json()["response"], ensure_ascii=False)
+    assert [r.name for r in store.active_records("solor")] == ["Solør legevakt"]
+    assert log_in(dash_app.server.test_client(), "solor", "kari@glamdal.no", PASSWORD).status_code == 302, "she edits what she made"
