@@ -206,15 +206,28 @@ class RegisterStore:
                 return self.base if per is None else self.base.in_force_on(per)
             name = register.name
             records = self._active(session, register) if per is None else None
-        return self.model_of_records(name, records if per is None else self.records_on(slug, per))
+        return self.model_of_records(name, records if per is None else self.records_on(slug, per), self.last_changed(slug))
 
-    def model_of_records(self, name: str, records: Sequence[rec.Record]) -> CooperationModel:
+    def model_of_records(
+        self, name: str, records: Sequence[rec.Record], changed: dict[str, dt.datetime] | None = None
+    ) -> CooperationModel:
+        """A model of `records`; each source names its file and row (or edit), and when it last changed."""
         rows = [(1, list(USER_COLUMNS))]
         origins = {}
         for number, record in enumerate(records, start=2):
             rows.append((number, rec.sheet_cells(record, self.base)))
-            origins[number] = record.origin
+            when = (changed or {}).get(record.key)
+            origins[number] = record.origin + (f"; sist endret {local_time(when).strftime('%d.%m.%Y')}" if when else "")
         return model_from_rows(rows, name, self.base.registry, self.base, origins)
+
+    def last_changed(self, slug: str) -> dict[str, dt.datetime]:
+        """When each arrangement of the register last changed (the audit trail, per arrangement)."""
+        with self._sessions() as session:
+            register = self._register(session, slug)
+            if register is None:
+                return {}
+            query = select(Change.arrangement_key, func.max(Change.at)).where(Change.register_id == register.id).group_by(Change.arrangement_key)
+            return dict(session.execute(query).all())
 
     def export_frame(self, slug: str) -> pd.DataFrame:
         """The register's active arrangements as the template's columns (re-imports as no change)."""

@@ -115,11 +115,14 @@ def test_reg005_ended_arrangements_stay_and_come_back(store: RegisterStore) -> N
 def test_reg006_a_registers_model_traces_each_row_to_its_file(store: RegisterStore) -> None:
     imported(store, sheet(*FIRST), "kongsvinger.csv", name="Kongsvingerregionen")
     model = store.model("kongsvingerregionen")
+    from dashboard.store.schema import local_time, utcnow
+
+    today = local_time(utcnow()).strftime("%d.%m.%Y")
     assert list(model.arrangements["source"]) == [
-        "kongsvinger.csv, rad 2 (erklæring)",
-        "kongsvinger.csv, rad 3 (vedtak)",
-        "kongsvinger.csv, rad 4",
-    ]
+        f"kongsvinger.csv, rad 2; sist endret {today} (erklæring)",
+        f"kongsvinger.csv, rad 3; sist endret {today} (vedtak)",
+        f"kongsvinger.csv, rad 4; sist endret {today}",
+    ], "each arrangement names its row and when it last changed: in the profile, the table and hover"
     assert model.source_label == "Kongsvingerregionen"
     assert model.sector_label("Regionalpolitisk") == "Regionalpolitisk", "the region's own sector is kept"
 
