@@ -68,10 +68,13 @@ def register_changes(app: Dash, resolve: Resolver, store: "RegisterStore") -> No
         Output(ids.CHANGES_LIST, "children"),
         Input(ids.CHANGES_SINCE, "value"),
         Input(ids.CHANGES_PANEL, "open"),
+        Input(ids.CHANGES_PANEL, "n_clicks"),
         Input(ids.DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _changes(since, is_open, store_value):
-        if not is_open:
+    def _changes(since, is_open, clicks, store_value):
+        # Built once the panel is opened (by a link, or a click on its heading: the browser
+        # toggles <details> itself, so Dash sees the click, not the open state).
+        if not (is_open or clicks):
             return no_update, no_update, no_update
         return changes_view(resolve, store, page_slug(), since, store_value)

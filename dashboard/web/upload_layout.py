@@ -69,7 +69,11 @@ def upload_panel() -> html.Details:
                                     className="upload-zone",
                                     className_active="upload-zone upload-zone-active",
                                 ),
-                                **{"data-max-bytes": str(MAX_UPLOAD_BYTES), "data-rejected-store": ids.UPLOAD_REJECTED},
+                                **{
+                                    "data-max-bytes": str(MAX_UPLOAD_BYTES),
+                                    "data-rejected-store": ids.UPLOAD_REJECTED,
+                                    "data-file-label": "Last opp den utfylte filen (.xlsx eller .csv)",
+                                },
                             ),
                             html.P(
                                 f".xlsx eller .csv (komma eller semikolon), høyst {megabytes} MB og {MAX_UPLOAD_ROWS} rader. "
