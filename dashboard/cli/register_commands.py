@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from dashboard.cli.common import (
     EXIT_OK,
@@ -15,9 +18,11 @@ from dashboard.cli.common import (
     open_store,
 )
 from dashboard.data.problems import DataError
-from dashboard.data.sheets import MAX_UPLOAD_BYTES
+from dashboard.data.sheets import MAX_UPLOAD_BYTES, USER_COLUMNS
 from dashboard.output.safe_csv import to_safe_csv, to_safe_xlsx
+from dashboard.store.records import sheet_cells
 from dashboard.store.registers import RegisterError, cli_actor
+from dashboard.store.schema import NORWAY
 
 EXPORT_FORMATS = (".xlsx", ".csv")
 
@@ -50,7 +55,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     exporting = actions.add_parser("export", parents=[common], help="skriv registerets aktive ordninger som XLSX eller CSV")
     exporting.add_argument("slug", metavar="LENKENAVN")
     exporting.add_argument("--out", required=True, metavar="FIL", help="fil.xlsx eller fil.csv")
+    exporting.add_argument("--at", metavar="TIDSPUNKT", help="registeret slik det sto da, f.eks. 2026-01-15 eller «2026-01-15 14:30» (norsk tid)")
     exporting.set_defaults(handler=_export)
+
+    listing_flag = actions.add_parser("set", parents=[common], help="vis eller skjul registeret i listen over registre")
+    listing_flag.add_argument("slug", metavar="LENKENAVN")
+    shown = listing_flag.add_mutually_exclusive_group(required=True)
+    shown.add_argument("--listed", dest="listed", action="store_true", help="oppført på /registre")
+    shown.add_argument("--unlisted", dest="listed", action="store_false", help="bare lenken viser det")
+    listing_flag.set_defaults(handler=_set_listed)
 
     history = actions.add_parser("history", parents=[common], help="hver registrerte endring, én per linje")
     history.add_argument("slug", metavar="LENKENAVN")
@@ -120,12 +133,39 @@ def _export(args: argparse.Namespace) -> int:
     if out.suffix.casefold() not in EXPORT_FORMATS:
         raise UsageError(f"Ukjent filtype «{out.suffix}»: bruk .xlsx eller .csv")
     store = open_store(args, load_base(args))
-    frame = store.export_frame(known_register(store, args.slug))
+    slug = known_register(store, args.slug)
+    if args.at:
+        records = store.records_at(slug, parse_moment(args.at))
+        frame = pd.DataFrame([sheet_cells(record, store.base) for record in records], columns=list(USER_COLUMNS))
+    else:
+        frame = store.export_frame(slug)
     if out.suffix.casefold() == ".xlsx":
         out.write_bytes(to_safe_xlsx(frame, sheet_name="Ordninger"))
     else:
         out.write_text(to_safe_csv(frame), encoding="utf-8-sig")
     print(f"Skrev {len(frame)} ordninger til {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """«2026-01-15» (end of that day) or «2026-01-15 14:30», Norwegian time, as the stored UTC time."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UsageError(f"Ugyldig tidspunkt «{text}»: skriv ÅÅÅÅ-MM-DD eller «ÅÅÅÅ-MM-DD TT:MM»") from error
+    if len(text.strip()) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment.replace(tzinfo=NORWAY).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _set_listed(args: argparse.Namespace) -> int:
+    store = open_store(args, load_base(args))
+    slug = known_register(store, args.slug)
+    try:
+        store.set_listed(slug, args.listed)
+    except RegisterError as error:
+        raise UsageError(str(error)) from error
+    print(f"/r/{slug} er nå {'oppført på /registre' if args.listed else 'skjult fra /registre (bare lenken viser det)'}.")
     return EXIT_OK
 
 

@@ -116,6 +116,7 @@ class HistoryLine:
     filename: str | None
     change_set: int | None = None
     reason: str | None = None
+    key: str | None = None
 
     def describe(self) -> str:
         """What changed, as a person reads it: «endret «X», deltakere: A → A, B»."""
@@ -247,7 +248,9 @@ class RegisterStore:
                 .order_by(Change.at, Change.id)
             )
             return [
-                HistoryLine(c.at, c.actor, c.arrangement_name, c.action, c.field, c.before, c.after, filename or None, c.import_id, c.reason)
+                HistoryLine(
+                    c.at, c.actor, c.arrangement_name, c.action, c.field, c.before, c.after, filename or None, c.import_id, c.reason, c.arrangement_key
+                )
                 for c, filename in session.execute(query)
             ]
 
@@ -474,6 +477,7 @@ class RegisterStore:
                 raise
 
     def set_listed(self, slug: str, listed: bool) -> None:
+        """Listed registers show on /registre; an unlisted one only at its link."""
         with self._sessions.begin() as session:
             changed = session.execute(update(Register).where(Register.slug == slug).values(listed=listed, version=Register.version + 1))
             if changed.rowcount == 0:

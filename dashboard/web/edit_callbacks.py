@@ -104,6 +104,20 @@ def change_log_items(store: "RegisterStore", slug: str) -> list[html.Li]:
     return items
 
 
+def arrangement_history(store: "RegisterStore", slug: str, record: "rec.Record | None") -> Any:
+    """One arrangement's audit trail (newest first), shown under the form when it is picked."""
+    from dashboard.store.schema import local_time
+
+    if record is None:
+        return []
+    lines = [line for line in store.history(slug) if line.key == record.key]
+    items = [
+        html.Li(f"{local_time(line.at).strftime('%d.%m.%Y %H:%M')} · {line.actor}: {line.describe()}" + (f" – {line.reason}" if line.reason else ""))
+        for line in reversed(lines)
+    ]
+    return [html.P(f"Endringer i «{record.name}»", className="history-heading"), html.Ul(items)] if items else []
+
+
 def history_frame(store: "RegisterStore", slug: str) -> pd.DataFrame:
     from dashboard.store.schema import local_time
 
@@ -149,13 +163,44 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         options += [{"label": record.name, "value": record.key} for record in store.active_records(slug)]
         return bar, False, False, options
 
-    @app.callback(*[Output(field, "value") for field in field_ids], Input(ids.EDIT_PICK, "value"), prevent_initial_call=True)
-    def _pick(key):
+    @app.callback(
+        *[Output(field, "value") for field in field_ids],
+        Output(ids.EDIT_ARRANGEMENT_HISTORY, "children"),
+        Input(ids.EDIT_PICK, "value"),
+        Input(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _pick(key, _store):
         slug = page_slug()
         if editor_of(slug) is None:
-            return (no_update,) * len(field_ids)
+            return (no_update,) * (len(field_ids) + 1)
         found = [record for record in store.active_records(slug) if record.key == key]
-        return form_values(found[0] if found else None)
+        record = found[0] if found else None
+        values = form_values(record) if ctx.triggered_id == ids.EDIT_PICK else (no_update,) * len(field_ids)
+        return (*values, arrangement_history(store, slug, record))
+
+    def listed_button(listed: bool) -> tuple[str, str]:
+        """(label, aria-pressed) of the toggle: pressed means «shown in the list»."""
+        return ("Står i listen over registre (trykk for å skjule)", "true") if listed else ("Vis i listen over registre", "false")
+
+    @app.callback(
+        Output(ids.EDIT_LISTED, "children"),
+        Output(ids.EDIT_LISTED, "aria-pressed"),
+        Output(ids.EDIT_STATUS, "children", allow_duplicate=True),
+        Input(ids.EDIT_PANEL, "hidden"),
+        Input(ids.EDIT_LISTED, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _listed(hidden, _clicks):
+        slug = page_slug()
+        info = store.info(slug)
+        if hidden or info is None or editor_of(slug) is None:
+            return no_update, no_update, no_update
+        if ctx.triggered_id != ids.EDIT_LISTED:
+            return (*listed_button(info.listed), no_update)
+        store.set_listed(slug, not info.listed)
+        message = "Registeret står nå i listen over registre." if not info.listed else "Registeret er tatt ut av listen; lenken virker fortsatt."
+        return (*listed_button(not info.listed), message)
 
     @app.callback(
         *[Output(error_id(field), "children") for field in field_ids],

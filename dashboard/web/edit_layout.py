@@ -80,6 +80,7 @@ def edit_panel(model: "CooperationModel") -> html.Details:
                         "Ordning",
                         dcc.Dropdown(id=ids.EDIT_PICK, value=NEW_ARRANGEMENT, clearable=False, options=[{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]),
                     ),
+                    html.Div(id=ids.EDIT_ARRANGEMENT_HISTORY, className="history-list"),
                     html.Datalist(id=ids.EDIT_SECTOR_CHOICES, children=[html.Option(value=label) for label in model.sectors["label"]]),
                     html.Div(fields, className="edit-grid"),
                     _edit_field(ids.EDIT_REASON, "Begrunnelse (valgfri, vises i endringsloggen)", dcc.Input(id=ids.EDIT_REASON, type="text", maxLength=500, className="text-input")),
@@ -98,6 +99,13 @@ def edit_panel(model: "CooperationModel") -> html.Details:
                         className="edit-actions",
                     ),
                     html.P(id=ids.EDIT_STATUS, className="edit-status", role="status", **{"aria-live": "polite"}),
+                    html.P(
+                        [
+                            html.Button("Vis i listen over registre", id=ids.EDIT_LISTED, className="button", **{"aria-pressed": "false"}),
+                            html.Span(" Et register som ikke står i listen, vises bare for dem som har lenken.", className="field-hint"),
+                        ],
+                        className="field",
+                    ),
                     reimport_section(),
                     keep_draft_section(),
                 ],

@@ -75,6 +75,7 @@ def test_bed001_log_in_edit_see_the_map_change_and_the_log(page, browser, odal: 
     page.click("#edit-save")
     page.wait_for_function("document.querySelector('#edit-status').textContent === 'Lagret «Odal legevakt».'")
     page.wait_for_function(f"JSON.stringify(({PAINTED_LEGEVAKT})()) === JSON.stringify(['3414', '3415', '3416'])")
+    page.wait_for_function("document.querySelector('#edit-arrangement-history').textContent.includes('Eidskog ble med fra 2024')")
     page.click("#history-panel summary")
     page.wait_for_function("document.querySelector('#history-list').textContent.includes('deltakere: Nord-Odal, Sør-Odal → Nord-Odal, Sør-Odal, Eidskog')")
     assert "kari@odal.no" in page.inner_text("#history-list") and "Eidskog ble med fra 2024" in page.inner_text("#history-list")

@@ -134,3 +134,20 @@ def test_rcli007_per_dato_on_the_command_line(cli, tmp_path: Path) -> None:
     assert set(covered().values()) == {"Glåmdal legevakt"}, "Odal ended today"
     code, _out, err = cli("coverage", "legevakt", "--per", "2011-13-01")
     assert code == 2 and "Ugyldig dato «2011-13-01»" in err
+
+
+def test_rcli008_unlisted_registers_and_the_register_as_it_stood(cli, tmp_path: Path) -> None:
+    import datetime as dt
+
+    cli("register", "import", write(tmp_path, "k.csv", *FIRST), "--name", "Kongsvingerregionen", "--yes")
+    code, out, _ = cli("register", "set", "kongsvingerregionen", "--unlisted")
+    assert code == 0 and "skjult fra /registre" in out
+    assert "(ikke oppført)" in cli("register", "list")[1]
+    before = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    cli("register", "import", write(tmp_path, "k2.csv", *SECOND), "--slug", "kongsvingerregionen", "--yes")
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    assert cli("register", "export", "kongsvingerregionen", "--at", before, "--out", str(old))[0] == 0
+    assert cli("register", "export", "kongsvingerregionen", "--out", str(new))[0] == 0
+    assert old.read_text(encoding="utf-8-sig").count("\n") == 1, "yesterday the register was empty"
+    assert "Åsnes" in new.read_text(encoding="utf-8-sig")
+    assert cli("register", "export", "kongsvingerregionen", "--at", "i går", "--out", str(old))[0] == 2

@@ -223,3 +223,19 @@ def test_edit010_an_editor_keeps_a_try_upload_as_a_new_register(site) -> None:
     assert "/r/solor" in json.dumps(kept.get_json()["response"], ensure_ascii=False)
     assert [r.name for r in store.active_records("solor")] == ["Solør legevakt"]
     assert log_in(dash_app.server.test_client(), "solor", "kari@glamdal.no", PASSWORD).status_code == 302, "she edits what she made"
+
+
+def test_edit011_an_editor_takes_her_register_off_the_list_and_back(site) -> None:
+    dash_app, store = site
+    client = dash_app.server.test_client()
+    log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
+    toggled = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client),
+                          json=callback_body(dash_app, ids.EDIT_LISTED, "n_clicks", 1, {}))
+    answer = toggled.get_json()["response"]
+    assert answer[ids.EDIT_LISTED] == {"children": "Vis i listen over registre", "aria-pressed": "false"}
+    assert not store.info("glamdal").listed and "/r/glamdal" not in client.get("/registre").get_data(as_text=True)
+    client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=callback_body(dash_app, ids.EDIT_LISTED, "n_clicks", 2, {}))
+    assert store.info("glamdal").listed
+    anonymous = dash_app.server.test_client().post("/r/hallingdal/_dash-update-component",
+                                                   json=callback_body(dash_app, ids.EDIT_LISTED, "n_clicks", 1, {}))
+    assert store.info("hallingdal").listed and anonymous.status_code in (200, 204)
