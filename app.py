@@ -20,7 +20,7 @@ from dashboard.views.datasets import prepare
 from dashboard.views.map_base import MapBase
 from dashboard.web.auth import install_auth
 from dashboard.web.callbacks import register
-from dashboard.web.changes_callbacks import register_changes
+from dashboard.web.changes_callbacks import changes_slide, register_changes
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
 from dashboard.web.presentation_callbacks import register as register_presentation
@@ -106,7 +106,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
     register(app, datasets)
     register_upload(app, datasets, uploads)
-    register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")))
+    register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")), changes_slide(store))
     register_edit(app, store, datasets)
     register_changes(app, datasets, store)
     register_reimport(app, store, drafts, accounts)

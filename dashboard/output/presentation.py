@@ -19,6 +19,7 @@ from dash import Patch
 from dashboard.data.registry import closest_names, normalize_name, quote_list
 from dashboard.output.export import ALL_SURVEYED, ATTRIBUTION, INTERACTIVE_HINT_PREFIXES
 from dashboard.views.view_state import (
+    CHANGES_KEY,
     DECK_KEY,
     QUERY_KEYS,
     VIEW_PRESENTATION,
@@ -27,6 +28,7 @@ from dashboard.views.view_state import (
     ViewState,
     parse_query,
     to_query,
+    valid_date,
 )
 
 if TYPE_CHECKING:
@@ -87,17 +89,25 @@ class Deck:
     start: int = 0
     notice: str = ""
     screen_width: int = DESIGN_WIDTH_PX
+    # «Endringer siden» (?endringer=YYYY-MM-DD): one more slide, last, with what changed since that day.
+    changes_since: str | None = None
 
     def __post_init__(self) -> None:
         if not self.services:
             raise ValueError("a deck needs at least one service")
 
     def __len__(self) -> int:
-        return len(self.services)
+        return len(self.services) + (1 if self.changes_since else 0)
+
+    def is_changes(self, index: int) -> bool:
+        """True for the «Endringer siden» slide."""
+        return bool(self.changes_since) and index % len(self) == len(self.services)
 
     def slide(self, index: int) -> ViewState:
-        """The view of slide `index` (0-based, wraps around)."""
-        return replace(self.base, view=VIEW_SERVICE_MAP, service=self.services[index % len(self.services)])
+        """The view of slide `index` (0-based, wraps around); the changes slide leaves to the first service."""
+        position = index % len(self)
+        service = self.services[position] if position < len(self.services) else self.services[0]
+        return replace(self.base, view=VIEW_SERVICE_MAP, service=service)
 
     def to_store(self) -> dict[str, Any]:
         """JSON for the browser's dcc.Store."""
@@ -115,9 +125,10 @@ class Deck:
         return cls(
             services=services,
             base=base,
-            start=int(data.get("start", 0)) % max(len(services), 1),
+            start=int(data.get("start", 0)) % max(len(services) + (1 if valid_date(data.get("changes_since")) else 0), 1),
             notice=str(data.get("notice", "")),
             screen_width=int(data.get("screen_width") or DESIGN_WIDTH_PX),
+            changes_since=valid_date(data.get("changes_since")),
         )
 
 
@@ -151,7 +162,8 @@ def deck_from_query(search: str | None, allowed: AllowedValues, default_services
         services = [service for service in default_services if service in allowed.services] or [state.service]
     asked_start = values.get(QUERY_KEYS["service"])
     start = services.index(state.service) if asked_start and state.service in services else 0
-    return Deck(tuple(services), replace(state, view=VIEW_SERVICE_MAP), start, unknown_services_notice(unknown, by_key))
+    changes_since = valid_date(values.get(CHANGES_KEY))
+    return Deck(tuple(services), replace(state, view=VIEW_SERVICE_MAP), start, unknown_services_notice(unknown, by_key), changes_since=changes_since)
 
 
 def unknown_services_notice(unknown: Sequence[str], by_key: Mapping[str, str]) -> str:

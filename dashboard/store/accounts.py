@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from dashboard.store.registers import RegisterError
 from dashboard.store.schema import LoginAttempt, Register, Setting, User, utcnow
 
-# scrypt (werkzeug's default): slow and salted; about 50 ms per check on this machine.
+# scrypt (werkzeug's default, N=32768): slow and salted; about 90 ms per check on this machine.
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 200

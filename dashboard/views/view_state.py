@@ -34,6 +34,8 @@ PER_YEARS = (1900, 2100)
 # Presentation mode (?visning=presentasjon&tjenester=legevakt,ppt,nav&region=…): the deck's
 # services in order; the other keys above give the filters every slide shares.
 DECK_KEY = "tjenester"
+# «Endringer siden» (?endringer=2025-01-01): opens that panel, and adds its slide to a deck.
+CHANGES_KEY = "endringer"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl
 from dash import Dash, Input, Output, State, no_update
 
 from dashboard.views import figures
-from dashboard.views.datasets import Resolver
-from dashboard.views.view_state import valid_date
+from dashboard.views.datasets import Dataset, Resolver
+from dashboard.views.view_state import CHANGES_KEY, valid_date
 from dashboard.web import ids
-from dashboard.web.changes_layout import CHANGES_QUERY_KEY, changes_list
+from dashboard.web.changes_layout import changes_list
 from dashboard.web.registers import page_slug
 
 if TYPE_CHECKING:
@@ -26,27 +26,35 @@ DEFAULT_DAYS = 365
 
 
 def since_from_query(search: str | None) -> str | None:
-    return valid_date(dict(parse_qsl((search or "").lstrip("?"))).get(CHANGES_QUERY_KEY))
+    return valid_date(dict(parse_qsl((search or "").lstrip("?"))).get(CHANGES_KEY))
 
 
-def changes_view(resolve: Resolver, store: "RegisterStore", slug: str, since: str | None, store_value: Any) -> tuple[Any, ...]:
-    """(summary, figure, list) of the register's changes from `since` (default: a year ago) until now."""
+def changes_of(store: "RegisterStore", dataset: Dataset, slug: str, since: str | None) -> tuple[dict[str, Any], str, list[Any]]:
+    """(map spec, summary sentence, changes) of the register since `since` (default: a year ago) until now."""
     from dashboard.store.schema import utcnow
 
     day = dt.date.fromisoformat(valid_date(since) or (dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)).isoformat())
-    start = dt.datetime.combine(day, dt.time())
-    changes = store.changes_between(slug, start, utcnow()) if store.version(slug) is not None else []
-    dataset = resolve(store_value)
+    changes = store.changes_between(slug, dt.datetime.combine(day, dt.time()), utcnow()) if store.version(slug) is not None else []
     shown = day.strftime("%d.%m.%Y")
     counts = {kind: sum(1 for change in changes if change.kind == kind) for kind, _heading in KIND_HEADINGS}
     summary = (
         f"Siden {shown}: {counts['ny']} nye, {counts['endret']} endrede og {counts['avsluttet']} avsluttede ordninger."
         if changes else f"Ingen endringer i registeret siden {shown}."
     )
-    title = f"Endringer siden {shown}"
-    spec = figures.changes_spec(dataset.model, dataset.base, [(c.name, c.kind, c.members) for c in changes], title)
+    spec = figures.changes_spec(dataset.model, dataset.base, [(c.name, c.kind, c.members) for c in changes], f"Endringer siden {shown}")
+    return spec, summary, changes
+
+
+def changes_view(resolve: Resolver, store: "RegisterStore", slug: str, since: str | None, store_value: Any) -> tuple[Any, ...]:
+    """(summary, figure, list) for the «Endringer siden» panel."""
+    spec, summary, changes = changes_of(store, resolve(store_value), slug, since)
     groups = [(heading, [(c.name, c.lines) for c in changes if c.kind == kind]) for kind, heading in KIND_HEADINGS]
     return summary, spec, changes_list(groups)
+
+
+def changes_slide(store: "RegisterStore"):
+    """For presentation mode: (dataset, since) -> (map spec, summary) of the page's register."""
+    return lambda dataset, since: changes_of(store, dataset, page_slug(), since)[:2]
 
 
 def register_changes(app: Dash, resolve: Resolver, store: "RegisterStore") -> None:

@@ -8,8 +8,6 @@ from dash import dcc, html
 
 from dashboard.web import ids
 
-CHANGES_QUERY_KEY = "endringer"
-
 
 def changes_panel(graph_config: dict[str, Any]) -> html.Details:
     return html.Details(

@@ -22,6 +22,7 @@ from dashboard.web.edit_layout import (
     EDIT_FIELDS,
     NEW_ARRANGEMENT,
     REVERT_TYPE,
+    STATE_TYPE,
     change_set_item,
     error_id,
 )
@@ -301,3 +302,27 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         if ctx.triggered_id == ids.HISTORY_XLSX_BUTTON:
             return dcc.send_bytes(to_safe_xlsx(frame, sheet_name="Endringslogg"), f"{name}.xlsx", type=XLSX_TYPE)
         return dcc.send_string("\ufeff" + to_safe_csv(frame), f"{name}.csv", type="text/csv")
+
+    @app.callback(
+        Output(ids.HISTORY_DOWNLOAD, "data", allow_duplicate=True),
+        Input({"type": STATE_TYPE, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _state_download(clicks):
+        """The register as it stood right after one change set: nothing is lost."""
+        from dashboard.data.sheets import USER_COLUMNS
+        from dashboard.store.records import sheet_cells
+        from dashboard.store.schema import local_time
+
+        slug = page_slug()
+        trigger = ctx.triggered_id
+        if editor_of(slug) is None or not any(clicks or []) or not isinstance(trigger, dict):
+            return no_update
+        sets = {entry.id: entry for entry in store.change_sets(slug)}
+        entry = sets.get(trigger.get("index"))
+        if entry is None:
+            return no_update
+        records = store.records_at(slug, entry.at)
+        frame = pd.DataFrame([sheet_cells(record, store.base) for record in records], columns=list(USER_COLUMNS))
+        stamp = local_time(entry.at).strftime("%Y-%m-%d-%H%M")
+        return dcc.send_bytes(to_safe_xlsx(frame, sheet_name="Ordninger"), f"{slug}-slik-det-var-{stamp}.xlsx", type=XLSX_TYPE)

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 NEW_ARRANGEMENT = "__ny__"
 # Pattern-matching id type of the «Angre» buttons: {"type": REVERT_TYPE, "index": change set id}.
 REVERT_TYPE = "revert"
+# «Last ned registeret slik det var etter denne endringen»: {"type": STATE_TYPE, "index": change set id}.
+STATE_TYPE = "state-download"
 # Edit form fields: component id, the sheet's column (whose messages it shows), label.
 EDIT_FIELDS = (
     (ids.EDIT_NAME, "navn", "Navn"),
@@ -138,7 +140,9 @@ def reimport_section() -> html.Div:
                     html.Button("Lagre endringene", id=ids.REIMPORT_CONFIRM, className="button button-strong"),
                     html.Button("Avbryt", id=ids.REIMPORT_CANCEL, className="button"),
                 ],
+                id=ids.REIMPORT_ACTIONS,
                 className="upload-buttons",
+                hidden=True,
             ),
         ],
         className="reimport",
@@ -189,6 +193,8 @@ def history_panel() -> html.Details:
 def change_set_item(set_id: int, heading: str, lines: Sequence[str], revertible: bool) -> html.Li:
     """One change set: when, who, why, each change as text, and «Angre» (itself recorded as a change)."""
     children: list[Any] = [html.P(heading, className="history-heading"), html.Ul([html.Li(line) for line in lines])]
+    buttons = [html.Button("Last ned registeret slik det var etter dette (Excel)", id={"type": STATE_TYPE, "index": set_id}, className="button")]
     if revertible:
-        children.append(html.Button("Angre denne endringen", id={"type": REVERT_TYPE, "index": set_id}, className="button"))
+        buttons.append(html.Button("Angre denne endringen", id={"type": REVERT_TYPE, "index": set_id}, className="button"))
+    children.append(html.Div(buttons, className="upload-buttons"))
     return html.Li(children, className="history-item")

@@ -7,7 +7,7 @@ no server round trip per URL change); the server builds slides, files and links.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import parse_qsl
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
@@ -38,16 +38,24 @@ from dashboard.web.callbacks import (
 )
 from dashboard.web.download import MapDownloads
 
+# (dataset, since) -> (map spec, summary): the «Endringer siden» slide (see changes_callbacks.changes_slide).
+ChangesSlide = Callable[[Dataset, str], tuple[dict[str, Any], str]]
 
-def slide_view(dataset: Dataset, deck: Deck, index: int) -> tuple[dict[str, Any], str, str, str]:
+
+def slide_view(dataset: Dataset, deck: Deck, index: int, changes: ChangesSlide | None = None) -> tuple[dict[str, Any], str, str, str]:
     """(slide figure dict, heading, summary sentence, counter) of slide `index`."""
+    sizes = SlideSizes.for_width(deck.screen_width)
+    if deck.is_changes(index) and changes is not None:
+        spec, summary = changes(dataset, deck.changes_since)
+        heading = spec["layout"]["title"]["text"]
+        return slide_figure(spec, "endringer", sizes), heading, summary, counter_text(index % len(deck), len(deck))
     state = deck.slide(index)
     spec, summary = map_spec_and_message(dataset, state)
-    figure = slide_figure(spec, state.service, SlideSizes.for_width(deck.screen_width))
-    return figure, slide_heading(dataset.model, state), summary, counter_text(index, len(deck))
+    figure = slide_figure(spec, state.service, sizes)
+    return figure, slide_heading(dataset.model, state), summary, counter_text(index % len(deck), len(deck))
 
 
-def open_deck(dataset: Dataset, request: Mapping[str, Any] | None) -> tuple[Any, ...]:
+def open_deck(dataset: Dataset, request: Mapping[str, Any] | None, changes: ChangesSlide | None = None) -> tuple[Any, ...]:
     """Everything the overlay shows for a presentation link; the full first figure, click counts reset.
 
     `request` is what assets/presentation.js sends: the link's query string and the window width.
@@ -56,16 +64,16 @@ def open_deck(dataset: Dataset, request: Mapping[str, Any] | None) -> tuple[Any,
         raise PreventUpdate
     deck = deck_from_query(request["search"], dataset.allowed, pack_services(dataset.model))
     deck = replace(deck, screen_width=int(request.get("width") or deck.screen_width))
-    figure, heading, summary, counter = slide_view(dataset, deck, deck.start)
+    figure, heading, summary, counter = slide_view(dataset, deck, deck.start, changes)
     source = slide_source(dataset.model.source_label)
     return figure, heading, summary, deck.notice, counter, source, deck.to_store(), 0, 0
 
 
-def step_deck(dataset: Dataset, deck_data: Any, forward: int | None, back: int | None) -> tuple[Any, ...]:
+def step_deck(dataset: Dataset, deck_data: Any, forward: int | None, back: int | None, changes: ChangesSlide | None = None) -> tuple[Any, ...]:
     """The slide after a step: a Patch of traces and notes (the polygons stay in the browser)."""
     deck = _stored_deck(dataset, deck_data)
     index = slide_index(len(deck), deck.start, forward, back)
-    figure, heading, summary, counter = slide_view(dataset, deck, index)
+    figure, heading, summary, counter = slide_view(dataset, deck, index, changes)
     unchanged = (no_update,) * 4
     return slide_patch(figure), heading, summary, no_update, counter, *unchanged
 
@@ -103,13 +111,14 @@ def download_outputs(downloads: MapDownloads, dataset: Dataset, state: ViewState
 
 def deck_date(request: Any, deck_data: Any) -> str | None:
     """The deck's «per dato»: from the link that opened it, or from the deck the browser keeps."""
-    if isinstance(request, str):
-        return valid_date(dict(parse_qsl(request.lstrip("?"))).get(QUERY_KEYS["per"]))
+    search = request.get("search") if isinstance(request, Mapping) else None
+    if isinstance(search, str):
+        return valid_date(dict(parse_qsl(search.lstrip("?"))).get(QUERY_KEYS["per"]))
     base = deck_data.get("base") if isinstance(deck_data, dict) else None
     return valid_date(base.get("per")) if isinstance(base, dict) else None
 
 
-def register(app: Dash, resolve: Resolver, downloads: MapDownloads) -> None:
+def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: ChangesSlide | None = None) -> None:
     """Attach the download and presentation callbacks; data comes from `resolve(DATASET store value)`."""
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
 
@@ -169,8 +178,8 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads) -> None:
     def _slides(request, forward, back, deck_data, store):
         dataset = resolve(store, deck_date(request, deck_data))
         if ctx.triggered_id == ids.PRESENTATION_QUERY:
-            return open_deck(dataset, request)
-        return step_deck(dataset, deck_data, forward, back)
+            return open_deck(dataset, request, changes)
+        return step_deck(dataset, deck_data, forward, back, changes)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

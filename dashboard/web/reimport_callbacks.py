@@ -75,6 +75,10 @@ def register_reimport(app: Dash, store: "RegisterStore", drafts: "Drafts", accou
             return f"Ikke lagret: {error}.", None, None, no_update
         return no_update, no_update, no_update, no_update
 
+    @app.callback(Output(ids.REIMPORT_ACTIONS, "hidden"), Input(ids.REIMPORT_PENDING, "data"))
+    def _actions(pending):
+        return not pending
+
     @app.callback(Output(ids.KEEP_DRAFT, "hidden"), Input(ids.DATASET, "data"), Input(ids.EDIT_PANEL, "hidden"))
     def _keep_visible(store_value, edit_hidden):
         return edit_hidden or draft_reference(store_value) is None

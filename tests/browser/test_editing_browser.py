@@ -139,3 +139,34 @@ def test_bed002_login_edit_and_change_pages_pass_axe(page, page_log, odal: str, 
     assert own == []
     page.goto(live_app.url + "/registre")
     assert axe_violations(page) == []
+
+
+def test_bed003_a_deck_ends_with_what_changed_since_a_day(page, odal: str) -> None:
+    page.goto(odal + "?visning=presentasjon&tjenester=legevakt,ppt&endringer=2020-01-01")
+    page.wait_for_function("(document.getElementById('presentation-counter') || {}).textContent === '1 / 3'")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("(document.getElementById('presentation-counter') || {}).textContent === '3 / 3'")
+    page.wait_for_function("document.getElementById('presentation-title').textContent === 'Endringer siden 01.01.2020'")
+    assert page.inner_text("#presentation-summary").startswith("Siden 01.01.2020: 2 nye")
+    page.wait_for_function("document.querySelectorAll('#presentation-map path.choroplethlocation').length >= 356")
+    screenshot(page, "edit-04-changes-slide")
+
+
+def test_bed004_a_new_version_of_the_sheet_shows_its_differences_before_saving(page, odal: str) -> None:
+    page.goto(odal + "/logg-inn")
+    page.fill("#email", "kari@odal.no")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(odal)
+    page.wait_for_function("(document.querySelector('#editor-bar') || {textContent: ''}).textContent.includes('Logget inn som')")
+    page.click("#edit-panel summary")
+    new_version = "\r\n".join([HEADER, "Odal legevakt;legevakt;;Nord-Odal, Sør-Odal, Eidskog, Kongsvinger;Sør-Odal;vertskommune;2012;",
+                               "Odal barnevernvakt;barnevernvakt;;Nord-Odal, Sør-Odal;;;2024;"]).encode("utf-8")
+    page.set_input_files("#reimport-upload input[type=file]", files=[{"name": "odal-2025.csv", "mimeType": "text/csv", "buffer": new_version}])
+    page.wait_for_function("document.querySelector('#reimport-diff').textContent.includes('Ingenting er lagret ennå')")
+    text = page.inner_text("#reimport-diff")
+    assert "+ ny: Odal barnevernvakt" in text and "- avsluttes: Odal PPT" in text and "Kongsvinger" in text
+    page.locator("#reimport-diff").scroll_into_view_if_needed()
+    screenshot(page, "edit-05-new-version-differences")
+    page.click("#reimport-cancel")
+    page.wait_for_function("document.querySelector('#reimport-diff').textContent === 'Avbrutt; ingenting er lagret.'")

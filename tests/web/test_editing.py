@@ -144,7 +144,7 @@ def test_edit007_revert_and_the_change_log_download_is_formula_safe(site) -> Non
     log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
     client.post("/r/glamdal/_dash-update-component", json=save_body(dash_app, "=HYPERLINK(\"x\")", ["3401"]), headers=csrf_header(client))
     [edit, *_] = store.change_sets("glamdal")
-    [(key, _spec)] = [(k, v) for k, v in dash_app.callback_map.items() if any(isinstance(i["id"], str) and i["id"].startswith("{") for i in v["inputs"])]
+    [(key, _spec)] = [(k, v) for k, v in dash_app.callback_map.items() if any(isinstance(i["id"], str) and "\"revert\"" in i["id"] for i in v["inputs"])]
     body = {
         "output": key,
         "outputs": [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in key.strip(".").split("...")],
@@ -239,3 +239,29 @@ def test_edit011_an_editor_takes_her_register_off_the_list_and_back(site) -> Non
     anonymous = dash_app.server.test_client().post("/r/hallingdal/_dash-update-component",
                                                    json=callback_body(dash_app, ids.EDIT_LISTED, "n_clicks", 1, {}))
     assert store.info("hallingdal").listed and anonymous.status_code in (200, 204)
+
+
+def test_edit012_the_register_as_it_stood_after_any_change_can_be_downloaded(site) -> None:
+    import base64
+
+    from openpyxl import load_workbook
+
+    dash_app, store = site
+    client = dash_app.server.test_client()
+    log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
+    client.post("/r/glamdal/_dash-update-component", json=save_body(dash_app, "PPT Glåmdal", ["3401", "3416"]), headers=csrf_header(client))
+    [edit, first_import] = store.change_sets("glamdal")
+    [(key, _spec)] = [(k, v) for k, v in dash_app.callback_map.items() if any("state-download" in str(i["id"]) for i in v["inputs"])]
+
+    def state_after(set_id: int) -> list[str]:
+        body = {
+            "output": key, "outputs": dict(zip(("id", "property"), key.rsplit(".", 1))),
+            "inputs": [[{"id": {"type": "state-download", "index": set_id}, "property": "n_clicks", "value": 1}]],
+            "state": [], "changedPropIds": [f'{{"index":{set_id},"type":"state-download"}}.n_clicks'],
+        }
+        data = client.post("/r/glamdal/_dash-update-component", json=body, headers=csrf_header(client)).get_json()["response"][ids.HISTORY_DOWNLOAD]["data"]
+        sheet_ = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+        return [row[0] for row in sheet_.iter_rows(min_row=2, values_only=True)]
+
+    assert state_after(first_import.id) == ["Glåmdal IKT"]
+    assert state_after(edit.id) == ["Glåmdal IKT", "PPT Glåmdal"]
