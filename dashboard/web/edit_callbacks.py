@@ -24,6 +24,7 @@ from dashboard.web.edit_layout import (
     REVERT_TYPE,
     STATE_TYPE,
     change_set_item,
+    edit_options,
     error_id,
 )
 from dashboard.web.registers import page_slug
@@ -146,23 +147,32 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         Output(ids.EDIT_PANEL, "hidden"),
         Output(ids.HISTORY_PANEL, "hidden"),
         Output(ids.EDIT_PICK, "options"),
+        Output(ids.EDIT_SERVICES, "options"),
+        Output(ids.EDIT_MEMBERS, "options"),
+        Output(ids.EDIT_HOSTS, "options"),
+        Output(ids.EDIT_LEGAL_FORM, "options"),
+        Output(ids.EDIT_SECTOR_CHOICES, "children"),
         Input(ids.URL, "pathname"),
         Input(ids.DATASET, "data"),
     )
     def _editor_view(pathname, _store):
         slug = page_slug()
+        unchanged = (no_update,) * 6
         if not (pathname or "").startswith("/r/"):
-            return None, True, True, no_update
+            return None, True, True, *unchanged
         editor = editor_of(slug)
         if editor is None:
-            return html.A("Logg inn for å redigere", href=f"/r/{slug}/logg-inn"), True, True, no_update
+            return html.A("Logg inn for å redigere", href=f"/r/{slug}/logg-inn"), True, True, *unchanged
         bar = html.Form(
             [html.Span(f"Logget inn som {editor.email}. "), html.Button("Logg ut", type="submit", className="button")],
             method="post", action=f"/r/{slug}/logg-ut",
         )
         options = [{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]
         options += [{"label": record.name, "value": record.key} for record in store.active_records(slug)]
-        return bar, False, False, options
+        model = datasets.survey.model  # the vocabulary and all 356 municipalities
+        services, municipalities, forms = edit_options(model)
+        sectors = [html.Option(value=label) for label in model.sectors["label"]]
+        return bar, False, False, options, services, municipalities, municipalities, forms, sectors
 
     @app.callback(
         *[Output(field, "value") for field in field_ids],

@@ -49,7 +49,8 @@ def editor_bar() -> html.Div:
     return html.Div(id=ids.EDITOR_BAR, className="editor-bar")
 
 
-def edit_panel(model: "CooperationModel") -> html.Details:
+def edit_options(model: "CooperationModel") -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]]]:
+    """(services, municipalities, legal forms) for the form: sent only to editors, not in every page."""
     from dashboard.data.sheets import (
         USER_LEGAL_FORMS,  # here: importing the app loads no data code
     )
@@ -61,6 +62,14 @@ def edit_panel(model: "CooperationModel") -> html.Details:
         key=lambda option: option["label"].casefold(),
     )
     forms = [{"label": model.legal_form_label(form), "value": form} for form in USER_LEGAL_FORMS]
+    return services, municipalities, forms
+
+
+def edit_panel(model: "CooperationModel") -> html.Details:
+    """The form, empty of choices until an editor is logged in (edit_options fills them)."""
+    services: list[dict[str, str]] = []
+    municipalities: list[dict[str, str]] = []
+    forms: list[dict[str, str]] = []
     controls = {
         ids.EDIT_NAME: dcc.Input(id=ids.EDIT_NAME, type="text", maxLength=300, className="text-input"),
         ids.EDIT_SERVICES: dcc.Dropdown(id=ids.EDIT_SERVICES, options=services, multi=True, placeholder="Velg tjenester …"),
@@ -83,7 +92,7 @@ def edit_panel(model: "CooperationModel") -> html.Details:
                         dcc.Dropdown(id=ids.EDIT_PICK, value=NEW_ARRANGEMENT, clearable=False, options=[{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]),
                     ),
                     html.Div(id=ids.EDIT_ARRANGEMENT_HISTORY, className="history-list"),
-                    html.Datalist(id=ids.EDIT_SECTOR_CHOICES, children=[html.Option(value=label) for label in model.sectors["label"]]),
+                    html.Datalist(id=ids.EDIT_SECTOR_CHOICES),
                     html.Div(fields, className="edit-grid"),
                     _edit_field(ids.EDIT_REASON, "Begrunnelse (valgfri, vises i endringsloggen)", dcc.Input(id=ids.EDIT_REASON, type="text", maxLength=500, className="text-input")),
                     html.Div(
