@@ -23,6 +23,7 @@ from dashboard.web.callbacks import register
 from dashboard.web.changes_callbacks import changes_slide, register_changes
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
+from dashboard.web.guards import install_request_guards, install_security_headers
 from dashboard.web.presentation_callbacks import register as register_presentation
 from dashboard.web.registers import (
     PageDatasets,
@@ -112,6 +113,8 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register_reimport(app, store, drafts, accounts)
     add_register_routes(app, store)
     install_auth(app.server, store, accounts, shared_secret(engine))
+    install_request_guards(app.server)
+    install_security_headers(app.server)
     return app
 
 

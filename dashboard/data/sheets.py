@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -60,6 +61,16 @@ LEGAL_FORM_SYNONYMS = {
     "samarbeidsavtale": "avtale",
 }
 USER_LEGAL_FORMS = (*LEGAL_FORMS, "avtale", "annet")
+# Limits on what a file unpacks to, not only on its size: a 1 MB XLSX can hold a 1 GB part, or
+# one cell at XFD1048576 behind a <dimension> of the whole sheet.
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_SHEET_ROWS = MAX_UPLOAD_ROWS + 1000  # blank rows counted too
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 1000
+MAX_REPORTED = 50
+# Control characters (tab, line feed and carriage return are text) break exports and downloads.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _Rows = list[tuple[int, list[str]]]
 
@@ -140,31 +151,81 @@ def _csv_rows(content: bytes, label: str) -> _Rows:
     rows: _Rows = []
     try:
         for offset, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            _append_row(rows, first_row + offset, [without_inert_quote(cell.strip()) for cell in cells], label)
+            _check_shape(first_row + offset, len(cells), cells[MAX_COLUMNS:], label)
+            _append_row(rows, first_row + offset, [without_inert_quote(cell.strip()) for cell in cells[:MAX_COLUMNS]], label)
     except csv.Error as error:
         raise DataError([Problem(label, None, None, None, f"CSV-filen kan ikke leses ({error})")]) from error
     return rows
 
 
+def check_unpacked_size(content: bytes, label: str) -> None:
+    """Refuse a zip (XLSX) that unpacks to more than MAX_UNPACKED_BYTES, by its declared sizes first,
+    then by actually unpacking it in bounded chunks (a lying header fails its CRC check)."""
+    too_big = Problem(label, None, None, None, f"filen pakker seg ut til mer enn {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; den kan ikke leses")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise DataError([Problem(label, None, None, None, f"filen har mer enn {MAX_ZIP_MEMBERS} deler; den kan ikke leses")])
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+            raise DataError([too_big])
+        unpacked = 0
+        for member in members:
+            with archive.open(member) as part:
+                while chunk := part.read(1024 * 1024):
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED_BYTES:
+                        raise DataError([too_big])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as error:
+        raise DataError([Problem(label, None, None, None, "filen kan ikke leses som Excel-fil (.xlsx)")]) from error
+
+
 def _xlsx_rows(content: bytes, label: str) -> _Rows:
     from openpyxl import load_workbook  # imported here: only uploads need it
 
+    check_unpacked_size(content, label)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zipfile, KeyError and its own types alike
         raise DataError([Problem(label, None, None, None, "filen kan ikke leses som Excel-fil (.xlsx)")]) from error
     try:
         sheet = workbook.worksheets[0]
+        # The stated <dimension> may be stale (rows lost in silence) or huge (a far cell): read the
+        # rows that are really there, and stop at the limits.
+        sheet.reset_dimensions()
         rows: _Rows = []
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            _append_row(rows, number, [_cell_text(cell) for cell in cells], label)
+            _check_shape(number, len(cells), cells[MAX_COLUMNS:], label)
+            _append_row(rows, number, [_cell_text(cell) for cell in cells[:MAX_COLUMNS]], label)
         return rows
     finally:
         workbook.close()
 
 
+def _check_shape(number: int, width: int, beyond: Sequence[object], label: str) -> None:
+    """Refuse rows past MAX_SHEET_ROWS (blank ones counted) and values past MAX_COLUMNS."""
+    if number > MAX_SHEET_ROWS:
+        raise DataError([Problem(label, None, None, None, f"filen har mer enn {MAX_SHEET_ROWS} rader (tomme rader medregnet); del den opp")])
+    if width > MAX_COLUMNS and any(value not in (None, "") for value in beyond):
+        raise DataError([Problem(label, number, None, None, f"raden har verdier etter kolonne {MAX_COLUMNS}; malen har {len(USER_COLUMNS)} kolonner")])
+
+
 def _append_row(rows: _Rows, number: int, cells: list[str], label: str) -> None:
-    """Keep non-blank rows; refuse once the data rows pass the limit (the header is not counted)."""
+    """Keep non-blank rows; refuse once the data rows pass the limit (the header is not counted).
+
+    Every cell is checked first: no control characters, at most MAX_CELL_CHARS characters.
+    """
+    problems = []
+    header = rows[0][1] if rows else []
+    for position, cell in enumerate(cells):
+        column = (header[position] if position < len(header) and header[position] else f"{position + 1}")
+        if len(cell) > MAX_CELL_CHARS:
+            problems.append(Problem(label, number, column, f"{cell[:40]}…", f"cellen er lengre enn {MAX_CELL_CHARS} tegn"))
+        elif CONTROL_CHARACTERS.search(cell):
+            shown = CONTROL_CHARACTERS.sub("�", cell)[:80]
+            problems.append(Problem(label, number, column, shown, "cellen har kontrolltegn (usynlige tegn som ikke er tekst); skriv den inn på nytt"))
+    if problems:
+        raise DataError(problems[:MAX_REPORTED])
     if not any(cells):
         return
     if len(rows) > MAX_UPLOAD_ROWS:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
 
 DEFAULT_FILENAME = "opplastet fil"
 NOT_RECEIVED = "filen kom ikke fram; prøv å laste den opp på nytt"
+MAX_REMEMBERED_REFUSALS = 64
 DRAFT_GONE = "Utkastet finnes ikke lenger (et utkast slettes etter 24 timer). Last opp filen på nytt."
 
 def filename_label(filename: str | None) -> str:
@@ -93,14 +97,30 @@ class UploadedFiles:
     def __init__(self, base: "CooperationModel", drafts: "Drafts") -> None:
         self.base = base
         self.drafts = drafts
+        # Refused files by content hash: sending the same bad file again costs a hash, not a parse.
+        self._refused: OrderedDict[str, "DataError"] = OrderedDict()
+        self._lock = threading.Lock()
 
     def accept(self, contents: str, filename: str | None, register: str) -> dict[str, Any]:
         """The store value of an uploaded file once it validates; DataError with every problem otherwise."""
+        from dashboard.data.problems import DataError
         from dashboard.data.sheets import read_user_file
 
         content = upload_bytes(contents, filename)
         label = filename_label(filename)
-        read_user_file(content, label, self.base.registry, self.base)
+        key = hashlib.sha256(label.encode("utf-8") + b"\0" + content).hexdigest()
+        with self._lock:
+            known = self._refused.get(key)
+        if known is not None:
+            raise known
+        try:
+            read_user_file(content, label, self.base.registry, self.base)
+        except DataError as error:
+            with self._lock:
+                self._refused[key] = error
+                while len(self._refused) > MAX_REMEMBERED_REFUSALS:
+                    self._refused.popitem(last=False)
+            raise
         return {"draft": self.drafts.save(content, label), "register": register}
 
     def __call__(self, draft_id: str) -> "CooperationModel | None":

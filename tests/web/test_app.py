@@ -113,3 +113,34 @@ def test_app008_boundaries_prefer_brotli_and_answer_revalidation_with_304(fixtur
     assert len(brotli_response.get_data()) < len(gzip_response.get_data())
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": gzip_response.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"output": 1}',
+        b'{"output": "map.figure", "outputs": {"id": "map", "property": "figure"}, "inputs": "x", "changedPropIds": []}',
+        b'{"output": "..map.figure...map-message.children..", "outputs": [], "inputs": [], "changedPropIds": [], "state": []}',
+        b'{"output": "nosuch.children", "outputs": {"id": "nosuch", "property": "children"}, "inputs": [], "changedPropIds": []}',
+    ],
+)
+def test_app009_malformed_callback_bodies_get_400_and_one_log_line(client, body, caplog) -> None:
+    response = client.post("/_dash-update-component", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.get_data(as_text=True) == "Ugyldig forespørsel."
+    assert "Traceback" not in caplog.text and len(caplog.records) <= 2
+
+
+def test_app010_security_headers_on_the_page_a_callback_and_an_asset(client) -> None:
+    controls = [{"id": c, "property": p, "value": None} for c, p in (
+        (ids.VIEW, "value"), (ids.SERVICE, "value"), (ids.REGION, "value"), (ids.SECTOR, "value"),
+        (ids.LEGAL_FORM, "value"), (ids.MUNICIPALITY, "value"), (ids.NETWORK, "value"), (ids.PER, "value"))]
+    callback = client.post("/_dash-update-component", json=update_request(
+        [(ids.MAP, "figure"), (ids.MAP_MESSAGE, "children")], [*controls, {"id": ids.DATASET, "property": "data", "value": None}], f"{ids.SERVICE}.value"))
+    for response in (client.get("/"), callback, client.get("/assets/style.css"), client.get("/registre")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in client.get("/").headers, "HSTS only over HTTPS"
+    assert "Strict-Transport-Security" in client.get("/", base_url="https://localhost").headers

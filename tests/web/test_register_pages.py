@@ -84,7 +84,9 @@ def test_rweb004_unknown_registers_get_a_norwegian_404(site) -> None:
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Registeret «finnes-ikke» finnes ikke" in response.get_data(as_text=True)
-    assert client.post("/r/finnes-ikke/_dash-update-component", json={}).status_code == 404
+    well_formed = {"output": "x.children", "outputs": {"id": "x", "property": "children"}, "inputs": [], "changedPropIds": []}
+    assert client.post("/r/finnes-ikke/_dash-update-component", json=well_formed).status_code == 404
+    assert client.post("/r/finnes-ikke/_dash-update-component", json={}).status_code == 400, "a malformed body is refused first"
     page = client.get("/r/<script>").get_data(as_text=True)
     assert "<script>" not in page
 

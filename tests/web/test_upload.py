@@ -375,3 +375,22 @@ def test_up034_layout_keeps_the_dataset_in_the_session_and_limits_the_upload(fix
     assert find(page, ids.DATASET_RESET).hidden is True
     for component_id in (ids.TEMPLATE_XLSX_BUTTON, ids.TEMPLATE_CSV_BUTTON, ids.UPLOAD_PROBLEMS, ids.UPLOAD_REJECTED, ids.LEAD, ids.SOURCE_NOTE):
         assert find(page, component_id) is not None, component_id
+
+
+def test_up040_a_refused_file_sent_again_is_answered_from_memory(uploads, resolver, monkeypatch) -> None:
+    import time
+
+    rows = [HEADER] + [f"Ordning {n};legevakt;;Kongsvinnger, Grue;;;;" for n in range(3000)]
+    content = semicolon_csv(*rows)
+    start = time.perf_counter()
+    first = upload(uploads, resolver, content, "feil.csv")
+    first_seconds = time.perf_counter() - start
+    calls = []
+    import dashboard.data.sheets as sheets
+
+    monkeypatch.setattr(sheets, "read_user_file", lambda *args, **kwargs: calls.append(1))
+    start = time.perf_counter()
+    second = upload(uploads, resolver, content, "feil.csv")
+    assert calls == [], "not read again"
+    assert time.perf_counter() - start < first_seconds / 5
+    assert texts(second[PROBLEMS]) == texts(first[PROBLEMS])
