@@ -114,7 +114,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     add_register_routes(app, store)
     install_auth(app.server, store, accounts, shared_secret(engine))
     install_request_guards(app.server)
-    install_security_headers(app.server)
+    install_security_headers(app.server, app.csp_hashes())
     return app
 
 

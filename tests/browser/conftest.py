@@ -105,7 +105,9 @@ def page_log() -> PageLog:
 @pytest.fixture()
 def page(browser, live_app: LiveApp, page_log: PageLog):
     """A fresh page; after the test, asserts no foreign request and no console error."""
-    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO", accept_downloads=True)
+    # Playwright's string predicates (wait_for_function) are eval to a CSP without 'unsafe-eval';
+    # tests/browser/test_csp_browser.py checks the app under its real policy.
+    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO", accept_downloads=True, bypass_csp=True)
     context.set_default_timeout(STATE_TIMEOUT_MS)
 
     def only_own_host(route) -> None:

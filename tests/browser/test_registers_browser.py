@@ -47,7 +47,7 @@ def test_rbr001_two_browsers_see_the_same_register_at_its_link(page, browser, gl
     screenshot(page, "register-01-glamdal")
 
     # A second, separate browser context: no shared storage, same link, same register.
-    other = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    other = browser.new_context(viewport=VIEWPORT, locale="nb-NO", bypass_csp=True)
     other.set_default_timeout(STATE_TIMEOUT_MS)
     try:
         second_page = other.new_page()
