@@ -9,6 +9,7 @@ every connection, so a forgotten remote resource fails at once instead of leakin
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import os
 import re
@@ -56,6 +57,7 @@ REFUSING_PROXY = "http://127.0.0.1:9"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_ENV = "BROWSER_PATH"  # the variable choreographer (kaleido's browser driver) reads
 RENDER_TIMEOUT_SECONDS = 120
+CLOSE_TIMEOUT_SECONDS = 10
 INSTALL_HINT = "Installer Chromium med «sudo apt-get install chromium» (Debian/Ubuntu)"
 
 ATTRIBUTION = "Kartgrunnlag: © Kartverket"
@@ -373,8 +375,13 @@ class Renderer:
         with self._lock:
             self.open()
             try:
-                return self._call(self._kaleido.calc_fig(figure, opts=options, topojson=self._topojson_url))
+                return self._call(self._kaleido.calc_fig(figure, opts=options, topojson=self._topojson_url), self._timeout)
+            except concurrent.futures.TimeoutError:
+                self._stop()  # a hung browser: the next render starts a fresh one
+                raise ExportError(f"det tok for lang tid å lage {fmt.upper()} (over {self._timeout:.0f} s); prøv igjen") from None
             except Exception as error:  # kaleido wraps JS and devtools failures in several types
+                # The browser may have died: drop it, so the next render starts a fresh one.
+                self._stop()
                 raise ExportError(f"klarte ikke å lage {fmt.upper()} ({type(error).__name__}: {error})") from None
 
     def close(self) -> None:
@@ -385,8 +392,8 @@ class Renderer:
     def _stop(self) -> None:
         if self._kaleido is not None and self._loop is not None:
             try:
-                self._call(self._kaleido.close())
-            except Exception:  # closing a browser that already died is not the user's problem
+                self._call(self._kaleido.close(), CLOSE_TIMEOUT_SECONDS)
+            except Exception:  # closing a browser that already died (or hangs) is not the user's problem
                 pass
         self._kaleido = None
         if self._loop is not None:
@@ -397,9 +404,15 @@ class Renderer:
         self._loop = None
         self._thread = None
 
-    def _call(self, coroutine):
+    def _call(self, coroutine, timeout: float | None = None):
+        """Run `coroutine` on the renderer's loop; concurrent.futures.TimeoutError after `timeout` s."""
         assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout=timeout if timeout is not None else self._timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
 
 
 # ----- writing files ----------------------------------------------------------------------

@@ -229,6 +229,51 @@ def test_exp014_app_renderer_starts_on_first_use_and_serves_threads() -> None:
     assert svg_root(results[1]).get("width") == "900"
 
 
+def chromium_children() -> set[int]:
+    """The main Chromium processes kaleido started for this test process.
+
+    choreographer runs Chromium under a small Python wrapper of its own, so the browser is a
+    grandchild; Playwright's Chromium hangs under its Node driver instead and is left alone.
+    """
+    import os
+
+    processes = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+                processes[int(entry)] = (stat[stat.index("(") + 1 : stat.rindex(")")], int(stat[stat.rindex(")") + 2 :].split()[1]))
+            except (OSError, ValueError):
+                continue
+    wrappers = {pid for pid, (comm, ppid) in processes.items() if ppid == os.getpid() and comm.startswith("python")}
+    return {pid for pid, (comm, ppid) in processes.items() if ppid in wrappers and comm.startswith("chrom")}
+
+
+def test_exp015_a_killed_browser_is_replaced_and_the_next_export_works() -> None:
+    import os
+    import signal
+    import time
+
+    before = chromium_children()
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    renderer = export.Renderer(timeout=30)
+    try:
+        assert png_size(renderer.render(figure, "png", SMALL)) == (900, 636)
+        ours = chromium_children() - before
+        assert ours, "the renderer's Chromium runs as a child of this process"
+        for pid in ours:
+            os.kill(pid, signal.SIGKILL)
+        start = time.perf_counter()
+        try:
+            renderer.render(figure, "png", SMALL)  # may fail once, with a message, within the timeout
+        except export.ExportError as error:
+            assert "klarte ikke" in str(error) or "for lang tid" in str(error)
+        assert time.perf_counter() - start < 40
+        assert png_size(renderer.render(figure, "png", SMALL)) == (900, 636), "healed: a fresh browser"
+    finally:
+        renderer.close()
+
+
 # ----- real exports -----------------------------------------------------------------------
 
 
