@@ -15,3 +15,4 @@ bench: setup
 	python3 bench/export_bench.py
 	python3 bench/presentation_bench.py
 	python3 bench/register_bench.py
+	python3 bench/hostile_bench.py
