@@ -34,6 +34,7 @@ PAGE_PATH = re.compile(r"^/r/([a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)(?:/|$)")
 DASH_ENDPOINTS = ("_dash-layout", "_dash-dependencies", "_dash-update-component", "_reload-hash")
 # Derived datasets kept per process (register versions and drafts); each is small beside the geometry.
 MAX_CACHED_DATASETS = 32
+MAX_REMEMBERED_MISSING = 1024
 LIST_PATH = "/registre"
 
 
@@ -72,6 +73,8 @@ class PageDatasets:
         self.uploads = uploads
         self.survey = survey
         self._cache: OrderedDict[tuple[str, Any], Dataset] = OrderedDict()
+        # Draft ids found missing: a draft never comes back once gone (ids are random, never reused).
+        self._missing: OrderedDict[str, bool] = OrderedDict()
         self._lock = threading.Lock()
 
     def _cached(self, key: tuple[str, Any], build: Callable[[], Dataset | None]) -> Dataset | None:
@@ -104,13 +107,25 @@ class PageDatasets:
         return self._cached(("register", slug, version, per), build)
 
     def draft(self, draft_id: str, per: dt.date | None = None) -> Dataset | None:
+        """A live draft's dataset; an id found missing (forged, expired) is remembered, so asking again is cheap."""
+        with self._lock:
+            if draft_id in self._missing:
+                self._missing.move_to_end(draft_id)
+                return None
+
         def build() -> Dataset | None:
             model = self.uploads(draft_id)
             if model is not None and per is not None:
                 model = model.in_force_on(per)
             return None if model is None else prepare(model, self.survey.base)
 
-        return self._cached(("draft", draft_id, per), build)
+        dataset = self._cached(("draft", draft_id, per), build)
+        if dataset is None:
+            with self._lock:
+                self._missing[draft_id] = True
+                while len(self._missing) > MAX_REMEMBERED_MISSING:
+                    self._missing.popitem(last=False)
+        return dataset
 
     def draft_missing(self, store_value: Any) -> bool:
         """True when the store names a draft of this page that no longer exists (expired or forged)."""

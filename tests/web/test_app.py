@@ -142,5 +142,7 @@ def test_app010_security_headers_on_the_page_a_callback_and_an_asset(client) -> 
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
     assert "Strict-Transport-Security" not in client.get("/").headers, "HSTS only over HTTPS"
     assert "Strict-Transport-Security" in client.get("/", base_url="https://localhost").headers

@@ -394,3 +394,13 @@ def test_up040_a_refused_file_sent_again_is_answered_from_memory(uploads, resolv
     assert calls == [], "not read again"
     assert time.perf_counter() - start < first_seconds / 5
     assert texts(second[PROBLEMS]) == texts(first[PROBLEMS])
+
+
+def test_up041_a_forged_draft_id_sent_again_costs_no_lookup(uploads, resolver, fixture_dataset, monkeypatch) -> None:
+    forged = {"draft": "B" * 32, "register": SURVEY_SLUG}
+    assert resolver(forged) is fixture_dataset
+    lookups = []
+    monkeypatch.setattr(uploads.drafts, "load", lambda *args, **kwargs: lookups.append(args))
+    for _ in range(100):
+        assert resolver(forged) is fixture_dataset
+    assert lookups == [], "remembered as missing"
