@@ -481,7 +481,10 @@ def model_from_rows(
     """
     if not rows:
         raise DataError([Problem(label, None, None, None, "ingen rader")])
-    return _user_model(rows, label, registry, base, origins, allow_empty=True)
+    checked: _Rows = []
+    for number, cells in rows:  # the same cell limits as a file: length, control characters
+        _append_row(checked, number, cells, label)
+    return _user_model(checked or rows[:1], label, registry, base, origins, allow_empty=True)
 
 
 def _user_model(

@@ -26,6 +26,7 @@ ACTION_REVERTED = "tilbakestilt"
 KIND_FILE = "fil"
 KIND_EDIT = "redigering"
 KIND_REVERT = "tilbakestilling"
+MAX_REASON_CHARS = 500
 STORED_COLUMNS = ("key", "name", "services", "sector", "members", "hosts", "legal_form", "established", "source", "origin")
 
 
@@ -63,7 +64,7 @@ class ChangeSet:
         self.register = register
         self.actor = actor
         self.names = names
-        self.reason = reason or None
+        self.reason = " ".join(str(reason or "").split())[:MAX_REASON_CHARS] or None  # one line, bounded
         self.now = now or utcnow()
         self.entry = Import(
             register_id=register.id, at=self.now, actor=actor, filename=filename, sha256=sha256,

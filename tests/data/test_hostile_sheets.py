@@ -14,7 +14,12 @@ from openpyxl import Workbook
 
 from dashboard.data.loader import load_builtin_cached
 from dashboard.data.problems import DataError
-from dashboard.data.sheets import MAX_CELL_CHARS, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES, read_user_file
+from dashboard.data.sheets import (
+    MAX_CELL_CHARS,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
+    read_user_file,
+)
 
 # Loose bounds for a noisy 2-core machine; the attacks these stop took 17 billion cells or 4.9 GB.
 SECONDS = 5.0

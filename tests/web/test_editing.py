@@ -265,3 +265,14 @@ def test_edit012_the_register_as_it_stood_after_any_change_can_be_downloaded(sit
 
     assert state_after(first_import.id) == ["Glåmdal IKT"]
     assert state_after(edit.id) == ["Glåmdal IKT", "PPT Glåmdal"]
+
+
+def test_edit013_the_form_has_the_same_cell_limits_as_a_file(site) -> None:
+    dash_app, store = site
+    client = dash_app.server.test_client()
+    log_in(client, "glamdal", "kari@glamdal.no", PASSWORD)
+    response = client.post("/r/glamdal/_dash-update-component", headers=csrf_header(client), json=save_body(dash_app, "Ny\x1b[31m", ["3401"]))
+    answer = response.get_json()["response"]
+    assert answer["edit-name-error"]["children"].startswith("cellen har kontrolltegn")
+    assert status_of(response) == "Ikke lagret: rett feltene som er merket."
+    assert [r.name for r in store.active_records("glamdal")] == ["Glåmdal IKT"]
