@@ -18,6 +18,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.fixtures.hostile import with_member, xlsx  # noqa: E402
+
 RESULTS = ROOT / "bench" / "hostile_results.md"
 
 PROBE = """
@@ -38,31 +41,6 @@ except DataError as error:
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({{"seconds": time.perf_counter() - start, "peak_mb": hwm / 1024, "verdict": verdict}}))
 """
-
-
-def xlsx(rows, extra=None) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    for cell, value in (extra or {}).items():
-        sheet[cell] = value
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def with_member(content: bytes, name: str, data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename != name:
-                target.writestr(item, source.read(item.filename))
-        target.writestr(name, data)
-    return buffer.getvalue()
 
 
 def cases():

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 from fixtures import DATA, GEODATA
-from openpyxl import Workbook
+from fixtures.hostile import with_member, xlsx
 
 from dashboard.data.loader import load_builtin_cached
 from dashboard.data.problems import DataError
@@ -29,30 +29,6 @@ PEAK_BYTES = 300 * 1024 * 1024
 @pytest.fixture(scope="module")
 def base():
     return load_builtin_cached(DATA, GEODATA)
-
-
-def xlsx(rows, extra=None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    for cell, value in (extra or {}).items():
-        sheet[cell] = value
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def with_member(content: bytes, name: str, data: bytes) -> bytes:
-    """The same zip with one part replaced (or added)."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename != name:
-                target.writestr(item, source.read(item.filename))
-        target.writestr(name, data)
-    return buffer.getvalue()
 
 
 def refused(content: bytes, filename: str, base) -> tuple[list[str], float, int]:
