@@ -231,7 +231,7 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         nothing = ("",) * len(field_ids)
         if editor is None:
             return (*nothing, NOT_ALLOWED, no_update, no_update)
-        origin = f"redigert av {editor.email} {dt.date.today().strftime('%d.%m.%Y')}"
+        origin = "redigert i siden"  # who: in the change log, for editors; the public source names no person
         record, messages = record_from_form(values, datasets.survey.model, origin)
         if record is None:
             errors = tuple(messages.get(field, "") for field in field_ids)

@@ -90,6 +90,9 @@ def test_edit002_an_editor_edits_her_register_and_the_change_is_recorded(site) -
     assert status_of(response) == "Lagret «PPT Glåmdal»."
     last = store.history("glamdal")[-1]
     assert (last.actor, last.action, last.arrangement, last.reason) == ("kari@glamdal.no", "lagt til", "PPT Glåmdal", "test")
+    sources = list(store.model("glamdal").arrangements["source"])
+    assert any(source.startswith("redigert i siden; sist endret ") for source in sources)
+    assert not any("kari@" in source for source in sources), "the public source names no person"
 
 
 def test_edit003_an_editor_cannot_touch_another_register_by_a_hand_made_request(site) -> None:
