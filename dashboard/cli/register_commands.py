@@ -7,8 +7,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -18,9 +16,8 @@ from dashboard.cli.common import (
     open_store,
 )
 from dashboard.data.problems import DataError
-from dashboard.data.sheets import MAX_UPLOAD_BYTES, USER_COLUMNS
+from dashboard.data.sheets import MAX_UPLOAD_BYTES
 from dashboard.output.safe_csv import to_safe_csv, to_safe_xlsx
-from dashboard.store.records import sheet_cells
 from dashboard.store.registers import RegisterError, cli_actor
 from dashboard.store.schema import NORWAY
 
@@ -133,12 +130,7 @@ def _export(args: argparse.Namespace) -> int:
     if out.suffix.casefold() not in EXPORT_FORMATS:
         raise UsageError(f"Ukjent filtype «{out.suffix}»: bruk .xlsx eller .csv")
     store = open_store(args, load_base(args))
-    slug = known_register(store, args.slug)
-    if args.at:
-        records = store.records_at(slug, parse_moment(args.at))
-        frame = pd.DataFrame([sheet_cells(record, store.base) for record in records], columns=list(USER_COLUMNS))
-    else:
-        frame = store.export_frame(slug)
+    frame = store.export_frame(known_register(store, args.slug), parse_moment(args.at) if args.at else None)
     if out.suffix.casefold() == ".xlsx":
         out.write_bytes(to_safe_xlsx(frame, sheet_name="Ordninger"))
     else:

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import pandas as pd
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.data.model import CooperationModel, established_by
@@ -157,18 +158,29 @@ class RegisterStore:
     def _register(self, session: Session, slug: str) -> Register | None:
         return session.scalar(select(Register).where(Register.slug == slug))
 
+    def _existing(self, session: Session, slug: str) -> Register:
+        """The register `slug`, or RegisterError «finnes ikke»."""
+        register = self._register(session, slug)
+        if register is None:
+            raise RegisterError(f"registeret «{slug}» finnes ikke")
+        return register
+
     def info(self, slug: str) -> RegisterInfo | None:
         with self._sessions() as session:
             register = self._register(session, slug)
             return None if register is None else self._info(session, register)
 
-    def _info(self, session: Session, register: Register) -> RegisterInfo:
-        count = session.scalar(
-            select(func.count()).select_from(Arrangement).where(Arrangement.register_id == register.id, Arrangement.ended_on.is_(None))
-        )
-        return RegisterInfo(
-            register.slug, register.name, register.listed, register.builtin, register.version, int(count or 0), register.updated_at
-        )
+    def _active_counts(self, session: Session, register_id: int | None = None) -> dict[int, int]:
+        """Active arrangements per register (one query for all, or for one)."""
+        query = select(Arrangement.register_id, func.count()).where(Arrangement.ended_on.is_(None)).group_by(Arrangement.register_id)
+        if register_id is not None:
+            query = query.where(Arrangement.register_id == register_id)
+        return dict(session.execute(query).all())
+
+    def _info(self, session: Session, register: Register, count: int | None = None) -> RegisterInfo:
+        if count is None:
+            count = self._active_counts(session, register.id).get(register.id, 0)
+        return RegisterInfo(register.slug, register.name, register.listed, register.builtin, register.version, count, register.updated_at)
 
     def version(self, slug: str) -> int | None:
         """The register's version (one small query; what web caches are keyed by), None if unknown."""
@@ -180,13 +192,12 @@ class RegisterStore:
             query = select(Register).order_by(Register.builtin.desc(), Register.name)
             if not include_unlisted:
                 query = query.where(Register.listed.is_(True))
-            return [self._info(session, register) for register in session.scalars(query)]
+            counts = self._active_counts(session)
+            return [self._info(session, register, counts.get(register.id, 0)) for register in session.scalars(query)]
 
     def active_records(self, slug: str) -> list[rec.Record]:
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             return self._active(session, register)
 
     def _active(self, session: Session, register: Register) -> list[rec.Record]:
@@ -200,14 +211,13 @@ class RegisterStore:
     def model(self, slug: str, per: dt.date | None = None) -> CooperationModel:
         """The register as the views see it (on the day `per`, or now): the survey from data/, others from their rows."""
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             if register.builtin:
                 return self.base if per is None else self.base.in_force_on(per)
             name = register.name
-            records = self._active(session, register) if per is None else None
-        return self.model_of_records(name, records if per is None else self.records_on(slug, per), self.last_changed(slug))
+            records = self._active(session, register) if per is None else self._in_force(session, register, per)
+            changed = self._last_changed(session, register)
+        return self.model_of_records(name, records, changed)
 
     def model_of_records(
         self, name: str, records: Sequence[rec.Record], changed: dict[str, dt.datetime] | None = None
@@ -221,26 +231,21 @@ class RegisterStore:
             origins[number] = record.origin + (f"; sist endret {local_time(when).strftime('%d.%m.%Y')}" if when else "")
         return model_from_rows(rows, name, self.base.registry, self.base, origins)
 
-    def last_changed(self, slug: str) -> dict[str, dt.datetime]:
+    def _last_changed(self, session: Session, register: Register) -> dict[str, dt.datetime]:
         """When each arrangement of the register last changed (the audit trail, per arrangement)."""
-        with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                return {}
-            query = select(Change.arrangement_key, func.max(Change.at)).where(Change.register_id == register.id).group_by(Change.arrangement_key)
-            return dict(session.execute(query).all())
+        query = select(Change.arrangement_key, func.max(Change.at)).where(Change.register_id == register.id).group_by(Change.arrangement_key)
+        return dict(session.execute(query).all())
 
-    def export_frame(self, slug: str) -> pd.DataFrame:
-        """The register's active arrangements as the template's columns (re-imports as no change)."""
-        records = self.active_records(slug)
+    def export_frame(self, slug: str, at: dt.datetime | None = None) -> pd.DataFrame:
+        """The register's active arrangements (now, or as they stood at `at`) as the template's
+        columns; its own export re-imports as no change."""
+        records = self.active_records(slug) if at is None else self.records_at(slug, at)
         return pd.DataFrame([rec.sheet_cells(record, self.base) for record in records], columns=list(USER_COLUMNS))
 
     def history(self, slug: str) -> list[HistoryLine]:
         """Every recorded change, oldest first."""
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             query = (
                 select(Change, Import.filename)
                 .outerjoin(Import, Change.import_id == Import.id)
@@ -253,13 +258,6 @@ class RegisterStore:
                 )
                 for c, filename in session.execute(query)
             ]
-
-    def imports(self, slug: str) -> list[Import]:
-        with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
-            return list(session.scalars(select(Import).where(Import.register_id == register.id).order_by(Import.id)))
 
     # ----- importing --------------------------------------------------------------------
 
@@ -376,24 +374,20 @@ class RegisterStore:
     def records_on(self, slug: str, per: dt.date) -> list[rec.Record]:
         """The arrangements in force on `per`: established by then (its first year) and not yet ended."""
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
-            rows = session.scalars(
-                select(Arrangement).where(Arrangement.register_id == register.id).order_by(Arrangement.position, Arrangement.id)
-            )
-            return [
-                rec.from_stored(vars(row))
-                for row in rows
-                if (row.ended_on is None or row.ended_on > per) and established_by(row.established, per)
-            ]
+            return self._in_force(session, self._existing(session, slug), per)
+
+    def _in_force(self, session: Session, register: Register, per: dt.date) -> list[rec.Record]:
+        rows = session.scalars(select(Arrangement).where(Arrangement.register_id == register.id).order_by(Arrangement.position, Arrangement.id))
+        return [
+            rec.from_stored(vars(row))
+            for row in rows
+            if (row.ended_on is None or row.ended_on > per) and established_by(row.established, per)
+        ]
 
     def records_at(self, slug: str, at: dt.datetime) -> list[rec.Record]:
         """The register's active arrangements as they stood at `at` (audit time): later change sets undone."""
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             rows = {row.key: snapshot(row) for row in session.scalars(select(Arrangement).where(Arrangement.register_id == register.id))}
             later = session.scalars(
                 select(Change).where(Change.register_id == register.id, Change.at > at, Change.import_id.is_not(None)).order_by(Change.id.desc())
@@ -407,9 +401,7 @@ class RegisterStore:
     def change_sets(self, slug: str) -> list[Import]:
         """Every change set of the register, newest first (what the page offers to revert)."""
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             return list(session.scalars(select(Import).where(Import.register_id == register.id).order_by(Import.id.desc())))
 
     def changes_between(self, slug: str, start: dt.datetime, end: dt.datetime) -> list["ArrangementChange"]:
@@ -419,9 +411,7 @@ class RegisterStore:
         window: new (it did not exist or was ended), ended (it is ended now), or changed.
         """
         with self._sessions() as session:
-            register = self._register(session, slug)
-            if register is None:
-                raise RegisterError(f"registeret «{slug}» finnes ikke")
+            register = self._existing(session, slug)
             query = (
                 select(Change)
                 .where(Change.register_id == register.id, Change.import_id.is_not(None), Change.at >= start, Change.at <= end)
@@ -471,7 +461,7 @@ class RegisterStore:
                         arrangement_name=f"{len(self.base.arrangements)} ordninger fra data/ ({self.base.source_label})",
                     )
                 )
-        except Exception:
+        except IntegrityError:
             # Another worker seeded it at the same moment (unique slug); anything else is real.
             if self.info(SURVEY_SLUG) is None:
                 raise
@@ -479,6 +469,6 @@ class RegisterStore:
     def set_listed(self, slug: str, listed: bool) -> None:
         """Listed registers show on /registre; an unlisted one only at its link."""
         with self._sessions.begin() as session:
-            changed = session.execute(update(Register).where(Register.slug == slug).values(listed=listed, version=Register.version + 1))
+            changed = session.execute(update(Register).where(Register.slug == slug).values(listed=listed))
             if changed.rowcount == 0:
                 raise RegisterError(f"registeret «{slug}» finnes ikke")

@@ -15,9 +15,10 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.data.problems import Problem
-from dashboard.output.safe_csv import to_safe_csv, to_safe_xlsx
+from dashboard.output.safe_csv import to_safe_xlsx
 from dashboard.web import ids
 from dashboard.web.auth import editor_of
+from dashboard.web.callbacks import csv_download
 from dashboard.web.edit_layout import (
     EDIT_FIELDS,
     NEW_ARRANGEMENT,
@@ -28,6 +29,7 @@ from dashboard.web.edit_layout import (
     error_id,
 )
 from dashboard.web.registers import page_slug
+from dashboard.web.upload_callbacks import XLSX_TYPE
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
 
 FORM_LABEL = "skjemaet"
 NOT_ALLOWED = "Du må være logget inn som redaktør for dette registeret for å endre det."
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIELD_OF_COLUMN = {column: component_id for component_id, column, _label in EDIT_FIELDS}
 
 
@@ -118,6 +119,14 @@ def arrangement_history(store: "RegisterStore", slug: str, record: "rec.Record |
         for line in reversed(lines)
     ]
     return [html.P(f"Endringer i «{record.name}»", className="history-heading"), html.Ul(items)] if items else []
+
+
+def clicked_index(clicks: Any) -> int | None:
+    """The change set id of the pattern-matched button that was clicked, or None (no click, or forged)."""
+    trigger = ctx.triggered_id
+    if not any(clicks or []) or not isinstance(trigger, dict) or not isinstance(trigger.get("index"), int):
+        return None
+    return trigger["index"]
 
 
 def history_frame(store: "RegisterStore", slug: str) -> pd.DataFrame:
@@ -286,14 +295,14 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
     def _revert(clicks):
         slug = page_slug()
         editor = editor_of(slug)
-        trigger = ctx.triggered_id
-        if not any(clicks or []) or not isinstance(trigger, dict):
+        set_id = clicked_index(clicks)
+        if set_id is None:
             return no_update, no_update
         if editor is None:
             return NOT_ALLOWED, no_update
         try:
-            store.revert(slug, int(trigger["index"]), editor.email)
-        except (RegisterError, ValueError, TypeError) as error:
+            store.revert(slug, set_id, editor.email)
+        except RegisterError as error:
             return f"Ikke angret: {error}.", no_update
         return "Endringen er angret, og angringen står i endringsloggen.", changed(slug)
 
@@ -311,7 +320,7 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         name = f"endringslogg-{slug}-{dt.date.today().isoformat()}"
         if ctx.triggered_id == ids.HISTORY_XLSX_BUTTON:
             return dcc.send_bytes(to_safe_xlsx(frame, sheet_name="Endringslogg"), f"{name}.xlsx", type=XLSX_TYPE)
-        return dcc.send_string("\ufeff" + to_safe_csv(frame), f"{name}.csv", type="text/csv")
+        return csv_download(frame, f"{name}.csv")
 
     @app.callback(
         Output(ids.HISTORY_DOWNLOAD, "data", allow_duplicate=True),
@@ -320,19 +329,15 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
     )
     def _state_download(clicks):
         """The register as it stood right after one change set: nothing is lost."""
-        from dashboard.data.sheets import USER_COLUMNS
-        from dashboard.store.records import sheet_cells
         from dashboard.store.schema import local_time
 
         slug = page_slug()
-        trigger = ctx.triggered_id
-        if editor_of(slug) is None or not any(clicks or []) or not isinstance(trigger, dict):
+        set_id = clicked_index(clicks)
+        if editor_of(slug) is None or set_id is None:
             return no_update
-        sets = {entry.id: entry for entry in store.change_sets(slug)}
-        entry = sets.get(trigger.get("index"))
+        entry = {entry.id: entry for entry in store.change_sets(slug)}.get(set_id)
         if entry is None:
             return no_update
-        records = store.records_at(slug, entry.at)
-        frame = pd.DataFrame([sheet_cells(record, store.base) for record in records], columns=list(USER_COLUMNS))
+        frame = store.export_frame(slug, entry.at)
         stamp = local_time(entry.at).strftime("%Y-%m-%d-%H%M")
         return dcc.send_bytes(to_safe_xlsx(frame, sheet_name="Ordninger"), f"{slug}-slik-det-var-{stamp}.xlsx", type=XLSX_TYPE)

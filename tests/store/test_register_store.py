@@ -78,7 +78,7 @@ def test_reg003_import_export_import_changes_nothing(store: RegisterStore) -> No
     assert plan.exists and plan.diff.empty and plan.lines() == []
     store.apply_import(plan, "test")
     assert store.info("kongsvingerregionen").version == 1, "nothing written, nothing bumped"
-    assert len(store.imports("kongsvingerregionen")) == 2, "the import itself is recorded"
+    assert len(store.change_sets("kongsvingerregionen")) == 2, "the import itself is recorded"
 
 
 def test_reg004_a_changed_file_gives_exactly_its_differences_in_history(store: RegisterStore) -> None:
@@ -95,7 +95,7 @@ def test_reg004_a_changed_file_gives_exactly_its_differences_in_history(store: R
         "sekretariatet (fil: kongsvinger-2022.csv): endret «Glåmdal IKT», organisasjonsform: IKS → vertskommune",
         "sekretariatet (fil: kongsvinger-2022.csv): avsluttet «Glåmdal barnevernvakt» (sluttdato 01.01.2022)",
     ], "members in another order (Grue, Kongsvinger) are no change"
-    [last] = store.imports("kongsvingerregionen")[1:]
+    last = store.change_sets("kongsvingerregionen")[0]
     assert (last.filename, last.actor, last.added, last.changed, last.ended) == ("kongsvinger-2022.csv", "sekretariatet", 1, 2, 1)
     assert store.info("kongsvingerregionen").version == 2
 
