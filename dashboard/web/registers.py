@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections import OrderedDict
 from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -22,6 +20,7 @@ from flask import Response, has_request_context, redirect, request
 from dashboard.store import SURVEY_SLUG
 from dashboard.views.datasets import Dataset, prepare
 from dashboard.views.view_state import default_state, valid_date
+from dashboard.web.bounded_cache import BoundedCache
 from dashboard.web.callbacks import initial_map
 from dashboard.web.layout import build_layout
 from dashboard.web.upload import draft_reference
@@ -72,22 +71,16 @@ class PageDatasets:
         self.store = store
         self.uploads = uploads
         self.survey = survey
-        self._cache: OrderedDict[tuple[str, Any], Dataset] = OrderedDict()
+        self._datasets: BoundedCache[Dataset] = BoundedCache(MAX_CACHED_DATASETS)
         # Draft ids found missing: a draft never comes back once gone (ids are random, never reused).
-        self._missing: OrderedDict[str, bool] = OrderedDict()
-        self._lock = threading.Lock()
+        self._missing: BoundedCache[bool] = BoundedCache(MAX_REMEMBERED_MISSING)
 
-    def _cached(self, key: tuple[str, Any], build: Callable[[], Dataset | None]) -> Dataset | None:
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        dataset = build()
-        if dataset is not None:
-            with self._lock:
-                self._cache[key] = dataset
-                while len(self._cache) > MAX_CACHED_DATASETS:
-                    self._cache.popitem(last=False)
+    def _cached(self, key: tuple[Any, ...], build: Callable[[], Dataset | None]) -> Dataset | None:
+        dataset = self._datasets.get(key)
+        if dataset is None:
+            dataset = build()
+            if dataset is not None:
+                self._datasets.put(key, dataset)
         return dataset
 
     def register(self, slug: str, per: dt.date | None = None) -> Dataset | None:
@@ -108,10 +101,8 @@ class PageDatasets:
 
     def draft(self, draft_id: str, per: dt.date | None = None) -> Dataset | None:
         """A live draft's dataset; an id found missing (forged, expired) is remembered, so asking again is cheap."""
-        with self._lock:
-            if draft_id in self._missing:
-                self._missing.move_to_end(draft_id)
-                return None
+        if draft_id in self._missing:
+            return None
 
         def build() -> Dataset | None:
             model = self.uploads(draft_id)
@@ -121,10 +112,7 @@ class PageDatasets:
 
         dataset = self._cached(("draft", draft_id, per), build)
         if dataset is None:
-            with self._lock:
-                self._missing[draft_id] = True
-                while len(self._missing) > MAX_REMEMBERED_MISSING:
-                    self._missing.popitem(last=False)
+            self._missing.put(draft_id, True)
         return dataset
 
     def draft_missing(self, store_value: Any) -> bool:
@@ -143,28 +131,19 @@ class PageDatasets:
                 return dataset
         return self.register(slug, day) or self.survey
 
-    def resolve_model(self, store_value: Any = None):
-        return self(store_value).model
-
 
 def page_layouts(datasets: PageDatasets, topojson_url: str) -> Callable[[], Any]:
     """`app.layout`: the page for the request's register, built once per dataset version."""
-    built: OrderedDict[int, tuple[Dataset, Any]] = OrderedDict()
-    lock = threading.Lock()
+    built: BoundedCache[tuple[Dataset, Any]] = BoundedCache(MAX_CACHED_DATASETS)
 
     def layout() -> Any:
         dataset = datasets()
-        with lock:
-            if id(dataset) in built and built[id(dataset)][0] is dataset:
-                return built[id(dataset)][1]
+        found = built.get(id(dataset))
+        if found is not None and found[0] is dataset:  # id() is reused once a dataset is dropped
+            return found[1]
         state = default_state(dataset.allowed)
         figure, message = initial_map(dataset, state)
-        tree = build_layout(dataset.model, state, figure, topojson_url, message)
-        with lock:
-            built[id(dataset)] = (dataset, tree)
-            while len(built) > MAX_CACHED_DATASETS:
-                built.popitem(last=False)
-        return tree
+        return built.put(id(dataset), (dataset, build_layout(dataset.model, state, figure, topojson_url, message)))[1]
 
     return layout
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from dashboard.views.view_state import ViewState
+from dashboard.web.bounded_cache import BoundedCache
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -98,8 +97,7 @@ class UploadedFiles:
         self.base = base
         self.drafts = drafts
         # Refused files by content hash: sending the same bad file again costs a hash, not a parse.
-        self._refused: OrderedDict[str, "DataError"] = OrderedDict()
-        self._lock = threading.Lock()
+        self._refused: BoundedCache["DataError"] = BoundedCache(MAX_REMEMBERED_REFUSALS)
 
     def accept(self, contents: str, filename: str | None, register: str) -> dict[str, Any]:
         """The store value of an uploaded file once it validates; DataError with every problem otherwise."""
@@ -109,17 +107,13 @@ class UploadedFiles:
         content = upload_bytes(contents, filename)
         label = filename_label(filename)
         key = hashlib.sha256(label.encode("utf-8") + b"\0" + content).hexdigest()
-        with self._lock:
-            known = self._refused.get(key)
+        known = self._refused.get(key)
         if known is not None:
             raise known
         try:
             read_user_file(content, label, self.base.registry, self.base)
         except DataError as error:
-            with self._lock:
-                self._refused[key] = error
-                while len(self._refused) > MAX_REMEMBERED_REFUSALS:
-                    self._refused.popitem(last=False)
+            self._refused.put(key, error)
             raise
         return {"draft": self.drafts.save(content, label), "register": register}
 
