@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from flask_wtf.csrf import generate_csrf
 
 from dashboard.data.problems import Problem
 from dashboard.output.safe_csv import to_safe_xlsx
@@ -173,7 +174,11 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         if editor is None:
             return html.A("Logg inn for å redigere", href=f"/r/{slug}/logg-inn"), True, True, *unchanged
         bar = html.Form(
-            [html.Span(f"Logget inn som {editor.email}. "), html.Button("Logg ut", type="submit", className="button")],
+            [
+                html.Span(f"Logget inn som {editor.email}. "),
+                dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),  # logging out is a state change too
+                html.Button("Logg ut", type="submit", className="button"),
+            ],
             method="post", action=f"/r/{slug}/logg-ut",
         )
         options = [{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]

@@ -91,11 +91,12 @@ def register_reimport(app: Dash, store: "RegisterStore", drafts: "Drafts", accou
         prevent_initial_call=True,
     )
     def _keep(_clicks, name, store_value) -> Any:
-        editor = editor_of(page_slug())
+        slug = page_slug()
+        editor = editor_of(slug)
         reference = draft_reference(store_value)
         if editor is None:
             return NOT_ALLOWED
-        loaded = drafts.load(reference[0]) if reference else None
+        loaded = drafts.load(reference[0]) if reference and reference[1] == slug else None  # a draft of this page
         if loaded is None:
             return "Det er ingen prøvefil å lagre (den slettes etter 24 timer)."
         content, label = loaded

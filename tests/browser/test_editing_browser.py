@@ -169,3 +169,8 @@ def test_bed004_a_new_version_of_the_sheet_shows_its_differences_before_saving(p
     screenshot(page, "edit-05-new-version-differences")
     page.click("#reimport-cancel")
     page.wait_for_function("document.querySelector('#reimport-diff').textContent === 'Avbrutt; ingenting er lagret.'")
+    # Logging out (a form post with its CSRF token) ends the editing.
+    page.click("#editor-bar button[type=submit]")
+    page.wait_for_url(odal)
+    page.wait_for_function("(document.querySelector('#editor-bar') || {textContent: ''}).textContent === 'Logg inn for å redigere'")
+    assert page.locator("#edit-panel").is_hidden()
