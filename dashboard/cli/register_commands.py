@@ -19,7 +19,7 @@ from dashboard.data.problems import DataError
 from dashboard.data.sheets import MAX_UPLOAD_BYTES
 from dashboard.output.safe_csv import to_safe_csv, to_safe_xlsx
 from dashboard.store.registers import RegisterError, cli_actor
-from dashboard.store.schema import NORWAY
+from dashboard.store.schema import stored_time
 
 EXPORT_FORMATS = (".xlsx", ".csv")
 
@@ -147,7 +147,7 @@ def parse_moment(text: str) -> dt.datetime:
         raise UsageError(f"Ugyldig tidspunkt «{text}»: skriv ÅÅÅÅ-MM-DD eller «ÅÅÅÅ-MM-DD TT:MM»") from error
     if len(text.strip()) == 10:
         moment = moment.replace(hour=23, minute=59, second=59)
-    return moment.replace(tzinfo=NORWAY).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return stored_time(moment)
 
 
 def _set_listed(args: argparse.Namespace) -> int:

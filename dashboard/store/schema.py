@@ -47,6 +47,11 @@ def local_time(stored: dt.datetime) -> dt.datetime:
     return stored.replace(tzinfo=dt.timezone.utc).astimezone(NORWAY)
 
 
+def stored_time(norwegian: dt.datetime) -> dt.datetime:
+    """A time as people in Norway say it («15.01.2026 kl. 00:00») as stored (UTC, no zone): the inverse of local_time."""
+    return norwegian.replace(tzinfo=NORWAY).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 class Register(Base):
     """A named, persistent dataset of arrangements, published at /r/<slug>."""
 

@@ -31,10 +31,11 @@ def since_from_query(search: str | None) -> str | None:
 
 def changes_of(store: "RegisterStore", dataset: Dataset, slug: str, since: str | None) -> tuple[dict[str, Any], str, list[Any]]:
     """(map spec, summary sentence, changes) of the register since `since` (default: a year ago) until now."""
-    from dashboard.store.schema import utcnow
+    from dashboard.store.schema import stored_time, utcnow
 
-    day = dt.date.fromisoformat(valid_date(since) or (dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)).isoformat())
-    changes = store.changes_between(slug, dt.datetime.combine(day, dt.time()), utcnow()) if store.version(slug) is not None else []
+    day = dt.date.fromisoformat(since) if valid_date(since) else dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)
+    start = stored_time(dt.datetime.combine(day, dt.time()))  # from midnight in Norway
+    changes = store.changes_between(slug, start, utcnow()) if store.version(slug) is not None else []
     shown = day.strftime("%d.%m.%Y")
     counts = {kind: sum(1 for change in changes if change.kind == kind) for kind, _heading in KIND_HEADINGS}
     summary = (
