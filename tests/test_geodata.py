@@ -18,12 +18,15 @@ from geodata import (
     BOUNDARIES_PATH,
     FYLKER_2024_PATH,
     FYLKER_PATH,
+    LABELS_2024_PATH,
+    LABELS_PATH,
     METADATA_PATH,
     NEIGHBOURS_2024_PATH,
     NEIGHBOURS_PATH,
     NUMBER_CHANGES_2024_PATH,
     REGISTRY_2024_PATH,
     REGISTRY_PATH,
+    build_labels,
 )
 from geodata import build_boundaries as build
 
@@ -193,7 +196,7 @@ def test_geo018_no_border_strays_more_than_250_m_from_the_source():
 # --- metadata -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "path",
-    [BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH, NUMBER_CHANGES_2024_PATH],
+    [BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH, NUMBER_CHANGES_2024_PATH, LABELS_PATH],
     ids=lambda p: p.name,
 )
 def test_geo020_files_match_datasets_json(path):
@@ -275,7 +278,7 @@ def _repaired_source_2024() -> tuple[tuple[str, ...], np.ndarray]:
     return source.kommunenummer, build.repair(source.geometry)
 
 
-def test_geo040_registry_2024_has_357_municipalities_in_15_counties():
+def test_geo050_registry_2024_has_357_municipalities_in_15_counties():
     rows = _rows(REGISTRY_2024_PATH)
     names = {r["kommunenummer"]: r["kommune"] for r in rows}
     assert len(rows) == 357 and len(names) == 357 and len(set(names.values())) == 357
@@ -288,13 +291,13 @@ def test_geo040_registry_2024_has_357_municipalities_in_15_counties():
     assert all(fylker[r["fylkesnummer"]] == r["fylke"] and r["kommunenummer"][:2] == r["fylkesnummer"] for r in rows)
 
 
-def test_geo041_every_2024_number_is_in_the_number_table_and_the_registry():
+def test_geo051_every_2024_number_is_in_the_number_table_and_the_registry():
     registry = {r["kommunenummer"] for r in _rows(REGISTRY_2024_PATH)}
     table = {r["kommunenummer_2024"] for r in _rows(NUMBER_CHANGES_2024_PATH)}
     assert registry == table
 
 
-def test_geo042_aliases_2024_resolve_and_keep_the_report_spellings():
+def test_geo052_aliases_2024_resolve_and_keep_the_report_spellings():
     registry = {r["kommunenummer"]: r["kommune"] for r in _rows(REGISTRY_2024_PATH)}
     by_alias = {r["alias"]: r["kommunenummer"] for r in _rows(ALIASES_2024_PATH)}
     assert all(number in registry for number in by_alias.values())
@@ -304,7 +307,7 @@ def test_geo042_aliases_2024_resolve_and_keep_the_report_spellings():
     assert not {"våler", "herøy"} & {a.casefold() for a in by_alias}
 
 
-def test_geo043_all_357_have_one_valid_polygon_each_forming_a_coverage():
+def test_geo053_all_357_have_one_valid_polygon_each_forming_a_coverage():
     collection = _collection_2024()
     ids = [f["id"] for f in collection["features"]]
     registry = {r["kommunenummer"]: r for r in _rows(REGISTRY_2024_PATH)}
@@ -318,7 +321,7 @@ def test_geo043_all_357_have_one_valid_polygon_each_forming_a_coverage():
         assert feature["properties"]["kommune"] == registry[feature["id"]]["kommune"]
 
 
-def test_geo044_2024_boundaries_at_most_1_5_mb_on_the_stated_grid():
+def test_geo054_2024_boundaries_at_most_1_5_mb_on_the_stated_grid():
     assert BOUNDARIES_2024_PATH.stat().st_size <= build.MAX_BOUNDARIES_BYTES
     coords = shapely.get_coordinates(_geometry_2024())
     lon_grid = build.GRID_DEG * EDITION_2024.lon_cells
@@ -326,7 +329,7 @@ def test_geo044_2024_boundaries_at_most_1_5_mb_on_the_stated_grid():
     assert np.allclose(coords[:, 1], np.round(coords[:, 1], build.COORDINATE_DECIMALS), rtol=0, atol=1e-9)
 
 
-def test_geo045_2024_topology_kept_every_source_neighbour_still_touches():
+def test_geo055_2024_topology_kept_every_source_neighbour_still_touches():
     numbers, repaired = _repaired_source_2024()
     pairs = _rows(NEIGHBOURS_2024_PATH)
     assert {(p["a"], p["b"]) for p in pairs} == {(numbers[i], numbers[j]) for i, j in build.touching_pairs(repaired)}
@@ -336,7 +339,7 @@ def test_geo045_2024_topology_kept_every_source_neighbour_still_touches():
     assert not [(p["a"], p["b"]) for p, d in zip(pairs, distance) if d > build.TOUCH_EPSILON_DEG]
 
 
-def test_geo046_2024_no_border_strays_more_than_250_m_from_the_source():
+def test_geo056_2024_no_border_strays_more_than_250_m_from_the_source():
     numbers, repaired = _repaired_source_2024()
     assert numbers == tuple(f["id"] for f in _collection_2024()["features"])
     deviation = build.boundary_deviation_m(repaired, _geometry_2024())
@@ -348,10 +351,10 @@ def test_geo046_2024_no_border_strays_more_than_250_m_from_the_source():
 
 @pytest.mark.parametrize(
     "path",
-    [BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH],
+    [BOUNDARIES_2024_PATH, REGISTRY_2024_PATH, FYLKER_2024_PATH, ALIASES_2024_PATH, NEIGHBOURS_2024_PATH, LABELS_2024_PATH],
     ids=lambda p: p.name,
 )
-def test_geo047_2024_files_match_datasets_json_with_the_source_hashes(path):
+def test_geo057_2024_files_match_datasets_json_with_the_source_hashes(path):
     entry = json.loads(METADATA_PATH.read_text(encoding="utf-8"))[path.name]
     raw = path.read_bytes()
     assert entry["sha256"] == hashlib.sha256(raw).hexdigest(), f"{path.name} changed; rerun the build"
@@ -362,7 +365,7 @@ def test_geo047_2024_files_match_datasets_json_with_the_source_hashes(path):
         assert entry["rows"] == 357 and entry["crs"] == "EPSG:4326"
 
 
-def test_geo048_a_spit_narrower_than_the_grid_is_kept_not_dropped():
+def test_geo058_a_spit_narrower_than_the_grid_is_kept_not_dropped():
     # a square with a 1 km long spit 2 m wide (in degrees near 60°N); snapping alone would drop it
     square = shapely.Polygon([(10, 60), (10.1, 60), (10.1, 60.05), (10, 60.05)])
     spit = shapely.Polygon([(10.1, 60.02), (10.118, 60.02), (10.118, 60.02002), (10.1, 60.02002)])
@@ -370,3 +373,47 @@ def test_geo048_a_spit_narrower_than_the_grid_is_kept_not_dropped():
     assert build.boundary_deviation_m(land, build.snap_to_grid(land, grid=1e-3)).max() > 500
     kept = build.snap_coverage(land, land, lon_cells=1, grid=1e-3)
     assert build.boundary_deviation_m(land, kept).max() < build.MAX_DEVIATION_M
+
+
+# --- label points ---------------------------------------------------------------------------
+def test_geo040_every_municipality_has_a_label_point_inside_its_polygon():
+    rows = {row["kommunenummer"]: row for row in _rows(LABELS_PATH)}
+    assert list(rows) == sorted(_ids()) and len(rows) == 356
+    for number, polygon in zip(_ids(), _geometry()):
+        row = rows[number]
+        point = shapely.Point(float(row["lon"]), float(row["lat"]))
+        assert polygon.contains(point), f"{number}: label point outside its polygon"
+        assert int(row["radius_m"]) > 0 and float(row["area_km2"]) > 0
+
+
+def test_geo041_label_points_are_the_builds_own():
+    """The file is what build_labels computes from the published boundaries (no hand edits)."""
+    import geopandas as gpd
+
+    boundaries = gpd.read_file(BOUNDARIES_PATH, engine="pyogrio")
+    computed = build_labels.label_points(boundaries).set_index("kommunenummer")
+    published = {row["kommunenummer"]: row for row in _rows(LABELS_PATH)}
+    for number in ("3006", "3041", "3819", "1828"):  # Kongsberg, Gol, Hjartdal, Nesna (islands)
+        assert float(published[number]["lon"]) == pytest.approx(computed.loc[number, "lon"], abs=1e-4)
+        assert float(published[number]["lat"]) == pytest.approx(computed.loc[number, "lat"], abs=1e-4)
+    # Kongsberg is a large municipality: its label has several kilometres of room.
+    assert int(published["3006"]["radius_m"]) > 5000
+
+
+def test_geo059_all_357_of_2024_have_a_polygon_and_a_label_point_inside_it():
+    """The same label_points function as 2020, run on the 2024 build."""
+    import geopandas as gpd
+
+    rows = {row["kommunenummer"]: row for row in _rows(LABELS_2024_PATH)}
+    ids = [f["id"] for f in _collection_2024()["features"]]
+    assert len(ids) == 357 and list(rows) == sorted(ids)
+    for number, polygon in zip(ids, _geometry_2024()):
+        assert not polygon.is_empty
+        point = shapely.Point(float(rows[number]["lon"]), float(rows[number]["lat"]))
+        assert polygon.contains(point), f"{number}: label point outside its polygon"
+        assert int(rows[number]["radius_m"]) > 0
+    boundaries = gpd.read_file(BOUNDARIES_2024_PATH, engine="pyogrio")
+    computed = build_labels.label_points(boundaries).set_index("kommunenummer")
+    for number in ("3301", "1580", "1508"):  # Drammen, and both halves of the Ålesund split
+        assert float(rows[number]["lon"]) == pytest.approx(computed.loc[number, "lon"], abs=1e-4)
+        assert float(rows[number]["lat"]) == pytest.approx(computed.loc[number, "lat"], abs=1e-4)
