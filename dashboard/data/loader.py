@@ -22,11 +22,23 @@ from dashboard.data.registry import (
     closest_names,
     normalize_name,
 )
+from dashboard.data.structures import (
+    STRUCTURE_2020,
+    STRUCTURE_2024,
+    NumberChanges,
+    link_registries,
+    to_2024,
+)
 from geodata import (
+    ALIASES_2024_PATH,
     ALIASES_PATH,
+    BOUNDARIES_2024_PATH,
     BOUNDARIES_PATH,
     GEODATA_DIR,
+    LABELS_2024_PATH,
     LABELS_PATH,
+    NUMBER_CHANGES_2024_PATH,
+    REGISTRY_2024_PATH,
     REGISTRY_PATH,
 )
 
@@ -37,6 +49,12 @@ ALIASES_FILE = ALIASES_PATH.name
 BOUNDARIES_FILE = BOUNDARIES_PATH.name
 LABELS_FILE = LABELS_PATH.name
 LABEL_COLUMNS = ["label_lon", "label_lat", "label_radius_m"]
+# The files of each municipality structure: registry, aliases, boundaries, label points.
+STRUCTURE_FILES = {
+    "2020": (REGISTRY_FILE, ALIASES_FILE, BOUNDARIES_FILE, LABELS_FILE),
+    "2024": (REGISTRY_2024_PATH.name, ALIASES_2024_PATH.name, BOUNDARIES_2024_PATH.name, LABELS_2024_PATH.name),
+}
+NUMBER_CHANGES_FILE = NUMBER_CHANGES_2024_PATH.name
 
 # Data contract (see data/README.md): required columns per file, in file order.
 DATA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -185,16 +203,17 @@ def _rows(frame: pd.DataFrame, column: str) -> list[tuple[int, str]]:
     return [(excel_row(position), value) for position, value in enumerate(frame[column])]
 
 
-def load_registry(geodata_dir: Path = GEODATA_DIR, problems: Problems | None = None) -> Registry:
-    """The validated municipality registry; bad rows are reported (and left out of the index).
+def load_registry(geodata_dir: Path = GEODATA_DIR, problems: Problems | None = None, structure: str = "2020") -> Registry:
+    """The validated municipality registry of one structure; bad rows are reported (and left out of the index).
 
     With `problems` given, problems are collected there and the usable part is returned, so
     load_builtin can report registry and data problems together; alone it raises DataError.
     """
     own = problems is None
     problems = problems or Problems()
-    label = f"{geodata_dir.name}/{REGISTRY_FILE}"
-    frame = _read_table(geodata_dir / REGISTRY_FILE, label, REGISTRY_COLUMNS, problems)
+    registry_file, aliases_file, _boundaries, _labels = STRUCTURE_FILES[structure]
+    label = f"{geodata_dir.name}/{registry_file}"
+    frame = _read_table(geodata_dir / registry_file, label, REGISTRY_COLUMNS, problems)
     if frame is None:
         frame = pd.DataFrame(columns=list(REGISTRY_COLUMNS))
     bad = pd.Series(False, index=frame.index)
@@ -214,8 +233,8 @@ def load_registry(geodata_dir: Path = GEODATA_DIR, problems: Problems | None = N
     _check_unique(frame, "kommune", label, problems)
     frame = frame.loc[~bad].drop_duplicates("kommunenummer").drop_duplicates("kommune")
 
-    alias_label = f"{geodata_dir.name}/{ALIASES_FILE}"
-    aliases = _read_table(geodata_dir / ALIASES_FILE, alias_label, ALIAS_COLUMNS, problems)
+    alias_label = f"{geodata_dir.name}/{aliases_file}"
+    aliases = _read_table(geodata_dir / aliases_file, alias_label, ALIAS_COLUMNS, problems)
     if aliases is None:
         aliases = pd.DataFrame(columns=list(ALIAS_COLUMNS))
     plain = Registry.from_frames(frame)  # names without aliases: an alias must not shadow one
@@ -244,18 +263,21 @@ def load_registry(geodata_dir: Path = GEODATA_DIR, problems: Problems | None = N
     _check_unique(aliases, "alias", alias_label, problems)
     aliases = aliases.drop_duplicates("alias")
 
-    registry = Registry.from_frames(frame, aliases)
+    registry = Registry.from_frames(frame, aliases, structure=structure)
     if own:
         problems.raise_if_any()
     return registry
 
 
-def _read_boundaries(geodata_dir: Path, registry: Registry, needed: set[str], problems: Problems) -> gpd.GeoDataFrame:
+def _read_boundaries(
+    geodata_dir: Path, registry: Registry, needed: set[str], problems: Problems, structure: str = "2020"
+) -> gpd.GeoDataFrame:
     """Boundaries joined to the registry by kommunenummer (never by position)."""
-    label = f"{geodata_dir.name}/{BOUNDARIES_FILE}"
+    _registry, _aliases, boundaries_file, labels_file = STRUCTURE_FILES[structure]
+    label = f"{geodata_dir.name}/{boundaries_file}"
     columns = ["kommunenummer", "kommune", "fylkesnummer", "fylke", "geometry"]
     empty = gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
-    path = geodata_dir / BOUNDARIES_FILE
+    path = geodata_dir / boundaries_file
     if not path.exists():
         problems.add(label, None, None, None, "filen finnes ikke")
         return empty
@@ -294,23 +316,25 @@ def _read_boundaries(geodata_dir: Path, registry: Registry, needed: set[str], pr
     joined = raw.loc[:, ["kommunenummer", "geometry"]].drop_duplicates("kommunenummer").merge(
         registry.municipalities, on="kommunenummer", how="inner", validate="one_to_one"
     )
-    labels = _read_label_points(geodata_dir, set(joined["kommunenummer"]), problems)
+    labels = _read_label_points(geodata_dir, set(joined["kommunenummer"]), problems, labels_file)
     if labels is not None:
         joined = joined.merge(labels, on="kommunenummer", how="left", validate="one_to_one")
         columns = columns[:-1] + LABEL_COLUMNS + ["geometry"]
     return gpd.GeoDataFrame(joined.loc[:, columns], geometry="geometry", crs=raw.crs)
 
 
-def _read_label_points(geodata_dir: Path, numbers: set[str], problems: Problems) -> pd.DataFrame | None:
+def _read_label_points(
+    geodata_dir: Path, numbers: set[str], problems: Problems, labels_file: str = LABELS_FILE
+) -> pd.DataFrame | None:
     """Build-time label points (geodata/build_labels.py), or None when the folder has none.
 
     Without them maps fall back to a point computed from the polygon (MapBase); a file that is
     there must cover every boundary and hold numbers, or it is reported like any other problem.
     """
-    path = geodata_dir / LABELS_FILE
+    path = geodata_dir / labels_file
     if not path.exists():
         return None
-    label = f"{geodata_dir.name}/{LABELS_FILE}"
+    label = f"{geodata_dir.name}/{labels_file}"
     frame = pd.read_csv(path, dtype={"kommunenummer": str}, keep_default_na=False)
     missing = [name for name in ("kommunenummer", "lon", "lat", "radius_m") if name not in frame.columns]
     if missing:
@@ -427,6 +451,9 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
     needed = set(surveyed["kommunenummer"]) | set(memberships["kommunenummer"]) | set(region_members["kommunenummer"])
     boundaries = _read_boundaries(geodata_dir, registry, needed, problems)
     problems.raise_if_any()
+    linked = _linked_registries(geodata_dir, registry)
+    if linked is not None:
+        registry = linked[0]
 
     boundaries = boundaries.assign(surveyed=boundaries["kommunenummer"].isin(set(surveyed["kommunenummer"])))
     return CooperationModel.build(
@@ -441,6 +468,46 @@ def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> 
         services=services.assign(main=services["main"].map(BOOLEANS).astype(bool)),
         sectors=sectors,
     )
+
+
+def has_structure_2024(geodata_dir: Path = GEODATA_DIR) -> bool:
+    """True when the folder has the 2024 registry and the number table (the test fixtures may not)."""
+    return (geodata_dir / STRUCTURE_FILES[STRUCTURE_2024][0]).exists() and (geodata_dir / NUMBER_CHANGES_FILE).exists()
+
+
+def _linked_registries(geodata_dir: Path, registry_2020: Registry) -> tuple[Registry, Registry] | None:
+    """The 2020 and 2024 registries, each accepting the other's names where they map one to one."""
+    if not has_structure_2024(geodata_dir):
+        return None
+    registry_2024 = load_registry(geodata_dir, structure=STRUCTURE_2024)
+    return link_registries(registry_2020, registry_2024, NumberChanges.read(geodata_dir / NUMBER_CHANGES_FILE))
+
+
+def load_structures(survey: CooperationModel, geodata_dir: Path = GEODATA_DIR) -> dict[str, CooperationModel]:
+    """The survey in every structure the folder has: {"2020": survey, "2024": survey in 2024 numbers}.
+
+    The 2024 model is the base of 2024 registers and uploads (registry, boundaries, counties).
+    Raises DataError when the 2024 files are there but broken.
+    """
+    geodata_dir = Path(geodata_dir)
+    linked = _linked_registries(geodata_dir, load_registry(geodata_dir)) if survey.structure == STRUCTURE_2020 else None
+    if linked is None or not (geodata_dir / STRUCTURE_FILES[STRUCTURE_2024][2]).exists():
+        return {survey.structure: survey}
+    problems = Problems()
+    registry_2024 = linked[1]
+    boundaries = _read_boundaries(geodata_dir, registry_2024, set(registry_2024.municipalities["kommunenummer"]), problems, STRUCTURE_2024)
+    problems.raise_if_any()
+    return {STRUCTURE_2020: survey, STRUCTURE_2024: to_2024(survey, registry_2024, boundaries)}
+
+
+@lru_cache(maxsize=4)
+def _load_structures_resolved(data_dir: Path, geodata_dir: Path) -> dict[str, CooperationModel]:
+    return load_structures(_load_builtin_resolved(data_dir, geodata_dir), geodata_dir)
+
+
+def load_structures_cached(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> dict[str, CooperationModel]:
+    """load_structures once per pair of folders per process; the "2020" entry is load_builtin_cached's model."""
+    return dict(_load_structures_resolved(Path(data_dir).resolve(), Path(geodata_dir).resolve()))
 
 
 @lru_cache(maxsize=4)

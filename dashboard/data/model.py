@@ -101,6 +101,8 @@ class CooperationModel:
     _index: _Indexes = field(repr=False)
     # What the reader noticed but accepted (e.g. a register's own sector), one line each.
     notices: tuple[str, ...] = ()
+    # The municipality structure its numbers are in: "2020" (the survey) or "2024".
+    structure: str = "2020"
 
     @classmethod
     def build(
@@ -117,8 +119,9 @@ class CooperationModel:
         services: pd.DataFrame,
         sectors: pd.DataFrame,
         notices: tuple[str, ...] = (),
+        structure: str | None = None,
     ) -> "CooperationModel":
-        """Assemble already validated frames and precompute the query indexes."""
+        """Assemble already validated frames and precompute the query indexes (structure: the registry's)."""
         arrangements = arrangements.reset_index(drop=True)
         if "source" not in arrangements.columns:
             arrangements = arrangements.assign(
@@ -178,6 +181,7 @@ class CooperationModel:
             registry=registry,
             _index=index,
             notices=notices,
+            structure=structure or registry.structure,
         )
 
     def in_force_on(self, per: dt.date) -> "CooperationModel":
@@ -191,6 +195,7 @@ class CooperationModel:
             registry=self.registry, focus=self.focus, arrangements=arrangements, memberships=memberships,
             regions=self.regions, region_members=self.region_members, boundaries=self.boundaries,
             source_label=self.source_label, services=self.services, sectors=self.sectors, notices=self.notices,
+            structure=self.structure,
         )
 
     # ----- labels and options -------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -97,9 +97,11 @@ def quote_list(names: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Registry:
-    """All municipalities of 2020 and every accepted spelling of their names.
+    """All municipalities of one structure (2020 or 2024) and every accepted spelling of their names.
 
-    Built once from geodata/kommuner-2020.csv and geodata/aliases.csv; look-ups are dict hits.
+    Built once from geodata/kommuner-<year>.csv and its aliases; look-ups are dict hits. A
+    registry linked to the other structure (`linked`) also accepts that structure's names and
+    numbers where the municipality maps one to one, and says so (`resolve_noted`).
     """
 
     municipalities: pd.DataFrame
@@ -107,9 +109,19 @@ class Registry:
     _by_key: Mapping[str, tuple[str, ...]] = field(repr=False)
     _names: Mapping[str, str] = field(repr=False)
     _suggestion_keys: Mapping[str, str] = field(repr=False)
+    structure: str = "2020"
+    # The other structure's registry (unlinked) and its numbers -> ours, one to one only.
+    other: "Registry | None" = field(default=None, repr=False)
+    _from_other: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # Ours -> the 2024 number ("" where a 2020 municipality was split: Ålesund 1507).
+    _numbers_2024: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # The splits of 2024, 2024 number -> 2020 number (Ålesund 1507 -> Ålesund 1508 and Haram 1580).
+    _splits: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_frames(cls, municipalities: pd.DataFrame, aliases: pd.DataFrame | None = None) -> "Registry":
+    def from_frames(
+        cls, municipalities: pd.DataFrame, aliases: pd.DataFrame | None = None, structure: str = "2020"
+    ) -> "Registry":
         """Index the registry; raises ValueError on a structurally broken registry.
 
         The loader validates the files first and reports problems row by row; this check only
@@ -154,7 +166,38 @@ class Registry:
             _by_key=MappingProxyType(frozen),
             _names=MappingProxyType(names),
             _suggestion_keys=MappingProxyType(suggestion_keys),
+            structure=structure,
         )
+
+    def linked(
+        self, other: "Registry", from_other: Mapping[str, str], numbers_2024: Mapping[str, str], splits: Mapping[str, str]
+    ) -> "Registry":
+        """This registry, also accepting `other`'s names and numbers (mapped one to one by `from_other`).
+
+        `splits` maps a 2024 number to the 2020 number it was split from, to name the choices.
+        """
+        plain = replace(other, other=None, _from_other=MappingProxyType({}))
+        return replace(
+            self,
+            other=plain,
+            _from_other=MappingProxyType(dict(from_other)),
+            _numbers_2024=MappingProxyType(dict(numbers_2024)),
+            _splits=MappingProxyType(dict(splits)),
+        )
+
+    def from_other(self, kommunenummer: str) -> str | None:
+        """Our number for the other structure's `kommunenummer` (one to one), else None."""
+        return self._from_other.get(kommunenummer)
+
+    def split_parts(self, kommunenummer_2020: str) -> tuple[str, ...]:
+        """The 2024 numbers a 2020 municipality was split into (empty when it was not split)."""
+        return tuple(new for new, old in self._splits.items() if old == kommunenummer_2020)
+
+    def number_2024(self, kommunenummer: str) -> str:
+        """The 2024 number of one of ours ("" where the municipality was split, or unknown)."""
+        if self.structure == "2024":
+            return kommunenummer
+        return self._numbers_2024.get(kommunenummer, "")
 
     @classmethod
     def from_files(cls, registry_csv: Path, aliases_csv: Path | None = None) -> "Registry":
@@ -184,11 +227,42 @@ class Registry:
         return closest_names(value, self._suggestion_keys, limit)
 
     def resolve(self, name: str) -> str:
-        """Kommunenummer for a name, alias or 4-digit number.
+        """Kommunenummer for a name, alias or 4-digit number (of the other structure too, when linked).
 
         Raises AmbiguousMunicipality (plain "Våler"/"Herøy") or UnknownMunicipality, both with a
         Norwegian message naming the choices; never guesses.
         """
+        return self.resolve_noted(name)[0]
+
+    def resolve_noted(self, name: str) -> tuple[str, str | None]:
+        """(kommunenummer, notice): the notice says when a name or number of the other structure
+        was read as ours ("3005" in a 2024 register is Drammen 3301). A municipality that did not
+        map one to one (Ålesund 1507, split into Ålesund 1508 and Haram 1580) is an error naming
+        the choices."""
+        try:
+            return self._resolve_own(name), None
+        except UnknownMunicipality as error:
+            if self.other is None:
+                raise
+            try:
+                theirs = self.other._resolve_own(name)
+            except MunicipalityNameError:
+                raise error from None
+        value = str(name).strip()
+        ours = self._from_other.get(theirs)
+        their_name = f"{self.other.name_of(theirs)} ({theirs})"
+        if ours is None:
+            if self.structure == "2024":  # a 2020 municipality that was split: name its parts
+                choices = tuple(self._names[new] for new, old in self._splits.items() if old == theirs and new in self._names)
+            else:  # a part of a split: name the 2020 municipality it belonged to
+                old = self._splits.get(theirs)
+                choices = (self._names[old],) if old in self._names else ()
+            reason = f"«{value}» er {their_name} i kommunestrukturen {self.other.structure}, som ikke svarer til én kommune i {self.structure}"
+            raise UnknownMunicipality(value, reason, choices)
+        notice = f"«{value}» er {their_name} i kommunestrukturen {self.other.structure}; lest som {self.name_of(ours)} ({ours}) i {self.structure}"
+        return ours, notice
+
+    def _resolve_own(self, name: str) -> str:
         value = str(name).strip()
         if KOMMUNENUMMER_PATTERN.match(value):
             if value in self._names:
