@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 from sqlalchemy import Engine, func, select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.data.model import CooperationModel, established_by
 from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
+from dashboard.data.structures import DEFAULT_STRUCTURE, STRUCTURES
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
 from dashboard.store.changes import (
@@ -86,6 +87,7 @@ class RegisterInfo:
     version: int
     arrangements: int
     updated_at: dt.datetime
+    structure: str = "2020"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class ImportPlan:
     records: tuple[rec.Record, ...]
     diff: rec.Diff
     exists: bool
+    structure: str = "2020"
 
     def lines(self) -> list[str]:
         return rec.diff_lines(self.diff, self.model)
@@ -146,12 +149,27 @@ class ArrangementChange:
 
 
 class RegisterStore:
-    """Registers in one database; `base` (the built-in model) gives vocabulary, names and boundaries."""
+    """Registers in one database; `base` (the built-in model) gives vocabulary, names and boundaries.
 
-    def __init__(self, engine: Engine, base: CooperationModel) -> None:
+    Each register declares its municipality structure ("2020" or "2024"); `bases` holds the survey
+    in each structure this installation has (registry, boundaries, counties), so a register is
+    read with the names of its own structure. New registers get DEFAULT_STRUCTURE when it is there.
+    """
+
+    def __init__(self, engine: Engine, base: CooperationModel, bases: Mapping[str, CooperationModel] | None = None) -> None:
         self.engine = engine
         self.base = base
+        self.bases = dict(bases or {base.structure: base})
+        self.default_structure = DEFAULT_STRUCTURE if DEFAULT_STRUCTURE in self.bases else base.structure
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def base_of(self, structure: str | None) -> CooperationModel:
+        """The survey in `structure` (the default one for None): vocabulary, registry and boundaries of a register."""
+        structure = structure or self.default_structure
+        if structure not in self.bases:
+            known = " eller ".join(sorted(self.bases))
+            raise RegisterError(f"kommunestrukturen «{structure}» finnes ikke her; velg {known}")
+        return self.bases[structure]
 
     # ----- reading ----------------------------------------------------------------------
 
@@ -180,7 +198,9 @@ class RegisterStore:
     def _info(self, session: Session, register: Register, count: int | None = None) -> RegisterInfo:
         if count is None:
             count = self._active_counts(session, register.id).get(register.id, 0)
-        return RegisterInfo(register.slug, register.name, register.listed, register.builtin, register.version, count, register.updated_at)
+        return RegisterInfo(
+            register.slug, register.name, register.listed, register.builtin, register.version, count, register.updated_at, register.structure
+        )
 
     def version(self, slug: str) -> int | None:
         """The register's version (one small query; what web caches are keyed by), None if unknown."""
@@ -215,21 +235,35 @@ class RegisterStore:
             if register.builtin:
                 return self.base if per is None else self.base.in_force_on(per)
             name = register.name
+            structure = register.structure
             records = self._active(session, register) if per is None else self._in_force(session, register, per)
             changed = self._last_changed(session, register)
-        return self.model_of_records(name, records, changed)
+        return self.model_of_records(name, records, changed, structure)
 
     def model_of_records(
-        self, name: str, records: Sequence[rec.Record], changed: dict[str, dt.datetime] | None = None
+        self,
+        name: str,
+        records: Sequence[rec.Record],
+        changed: dict[str, dt.datetime] | None = None,
+        structure: str | None = None,
     ) -> CooperationModel:
-        """A model of `records`; each source names its file and row (or edit), and when it last changed."""
+        """A model of `records` (numbers of `structure`); each source names its file and row (or edit), and when it last changed."""
+        base = self.base_of(structure)
         rows = [(1, list(USER_COLUMNS))]
         origins = {}
         for number, record in enumerate(records, start=2):
-            rows.append((number, rec.sheet_cells(record, self.base)))
+            rows.append((number, rec.sheet_cells(record, base)))
             when = (changed or {}).get(record.key)
             origins[number] = record.origin + (f"; sist endret {local_time(when).strftime('%d.%m.%Y')}" if when else "")
-        return model_from_rows(rows, name, self.base.registry, self.base, origins)
+        return model_from_rows(rows, name, base.registry, base, origins)
+
+    def structure_of(self, slug: str) -> str:
+        """The municipality structure a register's numbers are in."""
+        with self.engine.connect() as connection:
+            structure = connection.scalar(select(Register.structure).where(Register.slug == slug))
+        if structure is None:
+            raise RegisterError(f"registeret «{slug}» finnes ikke")
+        return structure
 
     def _last_changed(self, session: Session, register: Register) -> dict[str, dt.datetime]:
         """When each arrangement of the register last changed (the audit trail, per arrangement)."""
@@ -240,7 +274,8 @@ class RegisterStore:
         """The register's active arrangements (now, or as they stood at `at`) as the template's
         columns; its own export re-imports as no change."""
         records = self.active_records(slug) if at is None else self.records_at(slug, at)
-        return pd.DataFrame([rec.sheet_cells(record, self.base) for record in records], columns=list(USER_COLUMNS))
+        base = self.base_of(self.structure_of(slug))
+        return pd.DataFrame([rec.sheet_cells(record, base) for record in records], columns=list(USER_COLUMNS))
 
     def history(self, slug: str) -> list[HistoryLine]:
         """Every recorded change, oldest first."""
@@ -261,16 +296,28 @@ class RegisterStore:
 
     # ----- importing --------------------------------------------------------------------
 
-    def plan_import(self, content: bytes, filename: str, name: str | None = None, slug: str | None = None) -> ImportPlan:
-        """Read and validate a file and compare it with the register; DataError lists every problem."""
-        model = read_user_file(content, filename, self.base.registry, self.base)
+    def plan_import(
+        self, content: bytes, filename: str, name: str | None = None, slug: str | None = None, structure: str | None = None
+    ) -> ImportPlan:
+        """Read and validate a file and compare it with the register; DataError lists every problem.
+
+        A new register gets `structure` (default: DEFAULT_STRUCTURE); an existing one keeps its own,
+        and asking for another is a RegisterError.
+        """
+        if structure is not None and structure not in STRUCTURES:
+            raise RegisterError(f"ukjent kommunestruktur «{structure}»: velg {' eller '.join(STRUCTURES)}")
         with self._sessions() as session:
             slug = check_slug(slug or slugify(name or ""))
             register = self._register(session, slug)
             if register is not None and register.builtin:
                 raise RegisterError(f"«{slug}» er den innebygde kartleggingen og kan ikke overskrives")
+            if register is not None and structure is not None and structure != register.structure:
+                raise RegisterError(f"registeret «{slug}» bruker kommunestrukturen {register.structure}, ikke {structure}")
+            structure = register.structure if register is not None else (structure or self.default_structure)
             current = self._active(session, register) if register is not None else []
             name = (name or (register.name if register else "")).strip()
+        base = self.base_of(structure)
+        model = read_user_file(content, filename, base.registry, base)
         if not name:
             raise RegisterError("registeret trenger et navn (--name)")
         if len(name) > MAX_NAME_CHARS:
@@ -285,6 +332,7 @@ class RegisterStore:
             records=records,
             diff=rec.diff(current, records),
             exists=register is not None,
+            structure=structure,
         )
 
     def apply_import(self, plan: ImportPlan, actor: str, today: dt.date | None = None) -> Import:
@@ -295,13 +343,16 @@ class RegisterStore:
             register = session.scalar(select(Register).where(Register.slug == plan.slug).with_for_update())
             if register is None:
                 # version 0 until its first rows are written below (then 1)
-                register = Register(slug=plan.slug, name=plan.name, listed=True, builtin=False, version=0, created_at=now, updated_at=now)
+                register = Register(
+                    slug=plan.slug, name=plan.name, listed=True, builtin=False, version=0, created_at=now, updated_at=now,
+                    structure=plan.structure,
+                )
                 session.add(register)
                 session.flush()
             elif register.name != plan.name:
                 register.name = plan.name
                 register.version += 1
-            changes = ChangeSet(session, register, actor, KIND_FILE, self.base, filename=plan.filename, sha256=plan.sha256, now=now)
+            changes = ChangeSet(session, register, actor, KIND_FILE, self.base_of(register.structure), filename=plan.filename, sha256=plan.sha256, now=now)
             result = rec.diff(changes.active(), plan.records)  # again, inside the transaction
             positions = {record.key: position for position, record in enumerate(plan.records)}
             for record in result.added:
@@ -329,7 +380,7 @@ class RegisterStore:
         """Add `record` (key None) or change the arrangement `key` to it; one change set."""
         with self._sessions.begin() as session:
             register = self._editing(session, slug)
-            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base, reason=reason)
+            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base_of(register.structure), reason=reason)
             active = {r.key for r in changes.active()}
             if key is None:
                 if record.key in active:
@@ -347,7 +398,7 @@ class RegisterStore:
         """End an arrangement on `on`: it stays in the register and its history, off the map after that day."""
         with self._sessions.begin() as session:
             register = self._editing(session, slug)
-            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base, reason=reason)
+            changes = ChangeSet(session, register, actor, KIND_EDIT, self.base_of(register.structure), reason=reason)
             if key not in {r.key for r in changes.active()}:
                 raise RegisterError("ordningen finnes ikke (lenger) i registeret")
             changes.end(key, on)
@@ -364,7 +415,7 @@ class RegisterStore:
             for change in session.scalars(select(Change).where(Change.import_id == undone.id).order_by(Change.id)):
                 first_before.setdefault(change.arrangement_key, (change.arrangement_name, change.before_value))
             when = local_time(undone.at).strftime("%d.%m.%Y %H:%M")
-            changes = ChangeSet(session, register, actor, KIND_REVERT, self.base, reason=reason or f"tilbakestiller endringen fra {when}")
+            changes = ChangeSet(session, register, actor, KIND_REVERT, self.base_of(register.structure), reason=reason or f"tilbakestiller endringen fra {when}")
             for key, (name, before) in first_before.items():
                 changes.restore(key, name, before)
             return changes.finish()
@@ -450,7 +501,10 @@ class RegisterStore:
         now = utcnow()
         try:
             with self._sessions.begin() as session:
-                register = Register(slug=SURVEY_SLUG, name=SURVEY_NAME, listed=True, builtin=True, version=1, created_at=now, updated_at=now)
+                register = Register(
+                    slug=SURVEY_SLUG, name=SURVEY_NAME, listed=True, builtin=True, version=1, created_at=now, updated_at=now,
+                    structure=self.base.structure,
+                )
                 session.add(register)
                 session.flush()
                 for position, record in enumerate(rec.records_from_model(self.base, builtin=True)):

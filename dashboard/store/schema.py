@@ -64,6 +64,9 @@ class Register(Base):
     # The built-in survey: its model is read from data/ (with source tables and rows), the rows
     # here are what the list, export and history show of it. It is not imported into.
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The municipality structure its numbers are in: "2020" (the survey, registers made before
+    # 0003) or "2024" (new registers). Fixed at creation: numbers are not renumbered in place.
+    structure: Mapped[str] = mapped_column(String(4), default="2024", server_default="2020")
     # Bumped by every change; caches in the web processes are keyed by (slug, version).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -233,3 +233,76 @@ def test_reg014_changes_between_two_days_net_of_reverts(store: RegisterStore) ->
     assert set(ended.members) == {"3401", "3414", "3415", "3416", "3417", "3418"}
     ipr = [c for c in changes if c.name == "Kongsvingerregionen IPR"][0]
     assert "3418" in ipr.members, "Åsnes left: still touched by the change"
+
+
+# ----- municipality structures ----------------------------------------------------------------
+SUNNMORE_2024 = (
+    "navn;tjeneste;deltakere;vertskommune",
+    "Nordre Sunnmøre legevakt;legevakt;Haram, Ålesund, Giske;Ålesund",
+    "Drammen og Lier IKT;IKT;3005, Lier;Drammen",
+)
+
+
+@pytest.fixture()
+def structured_store(database_url: str) -> RegisterStore:
+    """A store with the fixture survey in both structures, as the app has it."""
+    from fixtures import DATA, GEODATA
+
+    from dashboard.data.loader import load_structures_cached
+
+    bases = load_structures_cached(DATA, GEODATA)
+    store = RegisterStore(open_database(database_url), bases["2020"], bases)
+    store.ensure_survey()
+    return store
+
+
+def test_reg040_new_registers_are_2024_the_survey_stays_2020(structured_store: RegisterStore) -> None:
+    plan = structured_store.plan_import(sheet(*SUNNMORE_2024), "sunnmore.csv", name="Sunnmøre")
+    assert any("«3005» er Drammen (3005) i kommunestrukturen 2020; lest som Drammen (3301)" in n for n in plan.model.notices)
+    structured_store.apply_import(plan, "test")
+    assert structured_store.info(SURVEY_SLUG).structure == "2020"
+    assert structured_store.info("sunnmore").structure == "2024"
+    model = structured_store.model("sunnmore")
+    assert model.structure == "2024"
+    assert {"1580", "1508", "3301", "3312"} <= set(model.focus), "Haram and Ålesund in 2024; Drammen 3005 read as 3301"
+    # the export names 2024 municipalities and re-imports as no change
+    exported = structured_store.export_frame("sunnmore")
+    assert "Haram" in exported["deltakere"].iloc[0]
+    again = structured_store.plan_import(to_safe_xlsx(exported, sheet_name="Ordninger"), "eksport.xlsx", slug="sunnmore")
+    assert again.diff.empty
+
+
+def test_reg041_a_register_keeps_its_declared_structure(structured_store: RegisterStore) -> None:
+    imported(structured_store, sheet(*FIRST), "kongsvinger.csv", name="Kongsvingerregionen", structure="2020")
+    assert structured_store.info("kongsvingerregionen").structure == "2020"
+    assert structured_store.model("kongsvingerregionen").structure == "2020"
+    with pytest.raises(RegisterError, match="bruker kommunestrukturen 2020"):
+        structured_store.plan_import(sheet(*SECOND), "k.csv", slug="kongsvingerregionen", structure="2024")
+    with pytest.raises(RegisterError, match="ukjent kommunestruktur"):
+        structured_store.plan_import(sheet(*SECOND), "k.csv", name="Ny", structure="2019")
+
+
+def test_reg042_a_split_municipality_is_an_error_naming_its_parts(structured_store: RegisterStore) -> None:
+    with pytest.raises(DataError) as error:
+        structured_store.plan_import(sheet("navn;deltakere", "Gammel;1507, Giske"), "gammel.csv", name="Gammel")
+    assert "«1507» er Ålesund (1507) i kommunestrukturen 2020, som ikke svarer til én kommune i 2024" in str(error.value)
+    assert "gammel.csv, rad 2, kolonne «deltakere»" in str(error.value)
+
+
+def test_reg043_registers_made_before_the_migration_are_2020(database_url: str) -> None:
+    """Migrate to 0002, add a register as the old code did, then upgrade: it is read as 2020."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from dashboard.store.database import alembic_config
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0002")
+        connection.execute(text(
+            "INSERT INTO registers (slug, name, listed, builtin, version, created_at, updated_at) "
+            "VALUES ('gammel', 'Gammel', true, false, 1, '2025-01-01', '2025-01-01')"
+        ))
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+        assert connection.scalar(text("SELECT structure FROM registers WHERE slug = 'gammel'")) == "2020"
