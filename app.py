@@ -68,11 +68,13 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def create_app(model: Any = None, database_url: str | None = None) -> Dash:
+def create_app(model: Any = None, database_url: str | None = None, structures: Any = None) -> Dash:
     """Open the database, load data once, build the layout, register callbacks.
 
     `model` defaults to the built-in survey (seeded as the register «nivi-2021» on first start);
-    `database_url` defaults to $DATABASE_URL, else the SQLite file in instance/.
+    `database_url` defaults to $DATABASE_URL, else the SQLite file in instance/. `structures`
+    maps "2020"/"2024" to the survey in that municipality structure (default: every structure
+    geodata/ has when `model` is not given, else only the model's own).
     """
     from dashboard.store.accounts import Accounts, shared_secret
     from dashboard.store.database import open_database
@@ -80,11 +82,13 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     from dashboard.store.registers import RegisterStore
 
     if model is None:
-        from dashboard.data.loader import load_builtin_cached
+        from dashboard.data.loader import load_structures_cached
 
-        model = load_builtin_cached()
+        structures = structures or load_structures_cached()
+        model = structures[min(structures)]
+    structures = dict(structures or {model.structure: model})
     engine = open_database(database_url)
-    store = RegisterStore(engine, model)
+    store = RegisterStore(engine, model, structures)
     store.ensure_survey()
     server = Flask(__name__)
     server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
@@ -98,12 +102,17 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
         update_title=None,
     )
     app.index_string = INDEX_TEMPLATE
-    geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
-    survey = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
+    surveys = {}
+    for structure, shown in structures.items():  # one boundary file per structure, each served once
+        endpoint = "boundaries" if structure == model.structure else f"boundaries-{structure}"
+        geojson_url = serve_boundaries(app.server, shown.boundaries, app.config.requests_pathname_prefix, endpoint=endpoint)
+        base = MapBase.from_boundaries(shown.boundaries, geojson_url=geojson_url)
+        surveys[structure] = prepare(shown, base, structures, own_structure=model.structure)
     drafts = Drafts(engine)
     accounts = Accounts(engine)
-    uploads = UploadedFiles(model, drafts)
-    datasets = PageDatasets(store, uploads, survey)
+    # Uploads are read in the structure new registers get (2024 where geodata/ has it).
+    uploads = UploadedFiles(store.base_of(None), drafts)
+    datasets = PageDatasets(store, uploads, surveys[model.structure], surveys)
     app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
     register(app, datasets)
     register_upload(app, datasets, uploads)

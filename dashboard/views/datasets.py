@@ -7,7 +7,7 @@ the `Dataset` of the page's register or draft; `prepare` derives it once per mod
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from dashboard.views.colors import arrangement_colors
 from dashboard.views.map_base import MapBase
@@ -26,8 +26,15 @@ class Dataset:
     allowed: AllowedValues
 
 
-def prepare(model: "CooperationModel", base: MapBase) -> Dataset:
-    """Derive colours and valid URL values for `model`; `base` is the shared map geometry."""
+def prepare(
+    model: "CooperationModel", base: MapBase, structures: Iterable[str] = (), own_structure: str | None = None
+) -> Dataset:
+    """Derive colours and valid URL values for `model`; `base` is the shared map geometry of its structure.
+
+    `structures` are those the page may switch between (the model's own when empty);
+    `own_structure` is what a link without ?struktur= shows (the register's, which a model
+    shown in 2024 terms is not).
+    """
     services = [service_id for service_id, _label in model.service_options()]
     default_service = DEFAULT_SERVICE if DEFAULT_SERVICE in services else (services[0] if services else DEFAULT_SERVICE)
     members = set(model.memberships["kommunenummer"]) | set(model.focus)
@@ -38,11 +45,14 @@ def prepare(model: "CooperationModel", base: MapBase) -> Dataset:
         legal_forms=frozenset(form for form, _label in model.legal_form_options()),
         municipalities=frozenset(members),
         default_service=default_service,
+        structures=frozenset(structures) | {model.structure},
+        default_structure=own_structure or model.structure,
     )
     colors = arrangement_colors(list(model.arrangements["id"]), list(model.arrangements["services"]))
     return Dataset(model=model, base=base, colors=colors, allowed=allowed)
 
 
-# What callbacks ask for data: resolve(DATASET store value, per=None) -> Dataset, where `per` is
-# a «per dato» (ISO date). dashboard.web.registers.PageDatasets is the app's.
+# What callbacks ask for data: resolve(DATASET store value, per=None, structure=None) -> Dataset,
+# where `per` is a «per dato» (ISO date) and `structure` the municipality structure to show it in
+# (None: its own). dashboard.web.registers.PageDatasets is the app's.
 Resolver = Callable[..., Dataset]

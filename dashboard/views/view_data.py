@@ -343,6 +343,18 @@ def totals_rows(
     return renamed.loc[:, ordered].sort_values("Ordninger", ascending=False, kind="stable").reset_index(drop=True)
 
 
+NUMBER_2024_COLUMN = "Kommunenummer 2024"
+
+
+def with_number_2024(frame: pd.DataFrame, model: "CooperationModel", after: str = "Kommunenummer") -> pd.DataFrame:
+    """`frame` with the 2024 number beside the number shown, so a download joins with today's
+    statistics (SSB, KOSTRA) whichever structure the data is in ("" only for Ålesund 1507, split)."""
+    numbers = [model.registry.number_2024(str(number)) for number in frame[after]]
+    return frame.copy().assign(**{NUMBER_2024_COLUMN: numbers}).loc[
+        :, [*frame.columns[: list(frame.columns).index(after) + 1], NUMBER_2024_COLUMN, *frame.columns[list(frame.columns).index(after) + 1 :]]
+    ]
+
+
 def profile_rows(model: "CooperationModel", number: str) -> pd.DataFrame:
     """A municipality's arrangements for the profile list and its CSV download (Norwegian headers)."""
     profile = model.profile(number)

@@ -28,6 +28,7 @@ QUERY_KEYS = {
     "municipality": "kommune",
     "network": "nettverk",
     "per": "per",
+    "structure": "struktur",
 }
 # «Per dato» (?per=2019-01-01): the register as it stood that day. Dates outside these years are ignored.
 PER_YEARS = (1900, 2100)
@@ -50,6 +51,8 @@ class ViewState:
     municipality: str | None = None
     network: bool = False
     per: str | None = None
+    # The municipality structure shown (?struktur=2024); None: the register's own.
+    structure: str | None = None
 
 
 def valid_date(value: object) -> str | None:
@@ -78,6 +81,9 @@ class AllowedValues:
     legal_forms: AbstractSet[str]
     municipalities: AbstractSet[str]
     default_service: str = DEFAULT_SERVICE
+    # Structures the data can be shown in, and its own (what a link without ?struktur= shows).
+    structures: AbstractSet[str] = frozenset()
+    default_structure: str | None = None
 
 
 def default_state(allowed: AllowedValues) -> ViewState:
@@ -90,7 +96,7 @@ def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
 
     >>> allowed = AllowedValues({"legevakt", "ppt"}, {"hallingdal"}, set(), set(), {"3042"})
     >>> parse_query("?visning=tabell&tjeneste=ppt&region=mars&kommune=3042", allowed)
-    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False, per=None)
+    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False, per=None, structure=None)
     """
     values = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
     state = default_state(allowed)
@@ -111,7 +117,19 @@ def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
         municipality=pick("municipality", allowed.municipalities),
         network=values.get(QUERY_KEYS["network"]) == "1",
         per=valid_date(values.get(QUERY_KEYS["per"])),
+        structure=structure_in(search, allowed),
     )
+
+
+def structure_in(search: str | None, allowed: AllowedValues) -> str | None:
+    """The structure a query string asks for (?struktur=2024), None for the data's own or an invalid one.
+
+    >>> allowed = AllowedValues(set(), set(), set(), set(), set(), structures={"2020", "2024"}, default_structure="2020")
+    >>> structure_in("?struktur=2024", allowed), structure_in("?struktur=2020", allowed), structure_in("?struktur=1999", allowed)
+    ('2024', None, None)
+    """
+    value = dict(parse_qsl((search or "").lstrip("?"))).get(QUERY_KEYS["structure"])
+    return value if value in allowed.structures and value != allowed.default_structure else None
 
 
 def to_query(state: ViewState, default_service: str = DEFAULT_SERVICE) -> str:

@@ -27,6 +27,7 @@ from dashboard.views.view_data import (
     service_map_data,
     service_summary,
     totals_rows,
+    with_number_2024,
 )
 from dashboard.views.view_state import (
     VIEW_INTENSITY,
@@ -35,6 +36,7 @@ from dashboard.views.view_state import (
     VIEW_TABLE,
     ViewState,
     parse_query,
+    structure_in,
     to_query,
     valid_date,
 )
@@ -56,6 +58,7 @@ STATE_OUTPUTS = (
     (ids.MUNICIPALITY, "value"),
     (ids.NETWORK, "value"),
     (ids.PER, "value"),
+    (ids.STRUCTURE, "value"),
 )
 
 
@@ -71,10 +74,13 @@ def state_from_controls(
     municipality: str | None,
     network: Sequence[str] | None,
     per: str | None = None,
+    structure: str | None = None,
     *,
     default_service: str,
+    default_structure: str | None = None,
 ) -> ViewState:
-    """The ViewState the controls currently show (empty values mean "no filter", a bad date none)."""
+    """The ViewState the controls currently show (empty values mean "no filter", a bad date none;
+    the data's own structure is None, as in a link without ?struktur=)."""
     return ViewState(
         view=view or VIEW_SERVICE_MAP,
         service=service or default_service,
@@ -84,11 +90,12 @@ def state_from_controls(
         municipality=municipality or None,
         network=NETWORK_ON in (network or []),
         per=valid_date(per),
+        structure=structure if structure and structure != default_structure else None,
     )
 
 
-def control_values(state: ViewState) -> tuple[Any, ...]:
-    """Control values for a state, in STATE_OUTPUTS order."""
+def control_values(state: ViewState, default_structure: str | None = None) -> tuple[Any, ...]:
+    """Control values for a state, in STATE_OUTPUTS order (the structure switch shows the data's own for None)."""
     return (
         state.view,
         state.service,
@@ -98,6 +105,7 @@ def control_values(state: ViewState) -> tuple[Any, ...]:
         state.municipality,
         [NETWORK_ON] if state.network else [],
         state.per,
+        state.structure or default_structure,
     )
 
 
@@ -129,14 +137,20 @@ def sync_state(
     """
     unchanged = (no_update,) * len(STATE_OUTPUTS)
     default_service = dataset.allowed.default_service
+    own = dataset.allowed.default_structure
     if trigger in (None, ids.URL):
         wanted = parse_query(search, dataset.allowed)
         values = tuple(
-            new if new != old else no_update for new, old in zip(control_values(wanted), control_values(current))
+            new if new != old else no_update for new, old in zip(control_values(wanted, own), control_values(current, own))
         )
         return (no_update, *values)
     state = current
     values = unchanged
+    if trigger == ids.STRUCTURE:
+        state = in_shown_structure(dataset, current)
+        values = tuple(
+            new if new != old else no_update for new, old in zip(control_values(state, own), control_values(current, own))
+        )
     if trigger == ids.MAP:
         number = clicked_municipality(click_data)
         if number is None or number not in dataset.allowed.municipalities or number == current.municipality:
@@ -145,6 +159,29 @@ def sync_state(
         values = tuple(no_update if (key, prop) != (ids.MUNICIPALITY, "value") else number for key, prop in STATE_OUTPUTS)
     query = to_query(state, default_service)
     return (no_update if query == (search or "") else query, *values)
+
+
+def in_shown_structure(dataset: Dataset, state: ViewState) -> ViewState:
+    """`state` after switching to `dataset`'s structure: the chosen municipality under its number
+    there (Drammen 3005 <-> 3301), a region that does not exist there (Viken) dropped."""
+    allowed = dataset.allowed
+    municipality = state.municipality
+    if municipality is not None and municipality not in allowed.municipalities:
+        municipality = dataset.model.registry.from_other(municipality)
+        municipality = municipality if municipality in allowed.municipalities else None
+    region = state.region if state.region in allowed.regions else None
+    return replace(state, municipality=municipality, region=region)
+
+
+def valid_for(dataset: Dataset, state: ViewState) -> ViewState:
+    """`state` without values `dataset` does not have: while the structure switches, callbacks may
+    see the other structure's municipality or region for a moment."""
+    allowed = dataset.allowed
+    if (state.municipality is None or state.municipality in allowed.municipalities) and (
+        state.region is None or state.region in allowed.regions
+    ):
+        return state
+    return in_shown_structure(dataset, state)
 
 
 # ----- maps -------------------------------------------------------------------------------
@@ -283,13 +320,13 @@ def csv_download(frame, filename: str) -> dict[str, Any]:
 def coverage_download(dataset: Dataset, state: ViewState) -> dict[str, Any]:
     """The coverage table of `state` as a CSV download."""
     frame = coverage_rows(dataset.model, state.service, state.region, state.sector, state.legal_form)
-    return csv_download(frame, f"ordninger-{state.service}{_suffix(state)}.csv")
+    return csv_download(with_number_2024(frame, dataset.model), f"ordninger-{state.service}{_suffix(state)}.csv")
 
 
 def totals_download(dataset: Dataset, state: ViewState) -> dict[str, Any]:
     """The count table of `state` as a CSV download."""
     frame = totals_rows(dataset.model, state.region, state.sector, state.legal_form)
-    return csv_download(frame, f"antall-ordninger{_suffix(state)}.csv")
+    return csv_download(with_number_2024(frame, dataset.model), f"antall-ordninger{_suffix(state)}.csv")
 
 
 def profile_download(dataset: Dataset, municipality: str | None) -> Any:
@@ -297,7 +334,8 @@ def profile_download(dataset: Dataset, municipality: str | None) -> Any:
     if not municipality:
         return no_update
     frame = profile_rows(dataset.model, municipality)
-    return csv_download(frame, f"ordninger-{municipality}.csv")
+    frame.insert(1, "Kommunenummer", municipality)
+    return csv_download(with_number_2024(frame, dataset.model), f"ordninger-{municipality}.csv")
 
 
 def _suffix(state: ViewState) -> str:
@@ -398,13 +436,16 @@ def register(app: Dash, resolve: Resolver) -> None:
     control_inputs = [Input(component, prop) for component, prop in STATE_OUTPUTS]
 
     def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
-        return state_from_controls(*values, default_service=dataset.allowed.default_service)
+        allowed = dataset.allowed
+        return state_from_controls(*values, default_service=allowed.default_service, default_structure=allowed.default_structure)
 
     def dataset_and_state(store: Any, values: Sequence[Any]) -> tuple[Dataset, ViewState]:
-        """The controls' state and its data: the register on the state's «per dato», if any."""
+        """The controls' state and its data: the register on the state's «per dato» and in its structure, if any."""
         dataset = resolve(store)
         state = current_state(dataset, values)
-        return (resolve(store, state.per) if state.per else dataset), state
+        if state.per or state.structure:
+            dataset = resolve(store, state.per, state.structure)
+        return dataset, valid_for(dataset, state)
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -416,8 +457,12 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     def _sync(search, *rest):
         *values, click_data, store = rest
-        dataset = resolve(store)
-        return sync_state(dataset, ctx.triggered_id, search, current_state(dataset, values), click_data)
+        own = resolve(store)
+        current = current_state(own, values)
+        # The URL names the structure on load and back/forward; the switch, when it is the trigger.
+        structure = structure_in(search, own.allowed) if ctx.triggered_id in (None, ids.URL) else current.structure
+        dataset = resolve(store, structure=structure) if structure else own
+        return sync_state(dataset, ctx.triggered_id, search, current, click_data)
 
     def on_state_change(outputs: Sequence[Output], body: Callable[[Dataset, ViewState], Any]) -> None:
         """Register `body(dataset, state)` to run whenever a control or the dataset changes."""
@@ -456,10 +501,12 @@ def register(app: Dash, resolve: Resolver) -> None:
         Input(ids.MUNICIPALITY, "value"),
         Input(ids.PER, "value"),
         Input(ids.DATASET, "data"),
+        Input(ids.STRUCTURE, "value"),
         prevent_initial_call=True,
     )
-    def _profile(municipality, per, store):
-        return profile_view(resolve(store, valid_date(per)), municipality)
+    def _profile(municipality, per, store, structure):
+        dataset = resolve(store, valid_date(per), structure)
+        return profile_view(dataset, municipality if municipality in dataset.allowed.municipalities else None)
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
@@ -484,7 +531,9 @@ def register(app: Dash, resolve: Resolver) -> None:
         State(ids.MUNICIPALITY, "value"),
         State(ids.PER, "value"),
         State(ids.DATASET, "data"),
+        State(ids.STRUCTURE, "value"),
         prevent_initial_call=True,
     )
-    def _profile_download(_clicks, municipality, per, store):
-        return profile_download(resolve(store, valid_date(per)), municipality)
+    def _profile_download(_clicks, municipality, per, store, structure):
+        dataset = resolve(store, valid_date(per), structure)
+        return profile_download(dataset, municipality if municipality in dataset.allowed.municipalities else None)

@@ -183,7 +183,7 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         )
         options = [{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]
         options += [{"label": record.name, "value": record.key} for record in store.active_records(slug)]
-        model = datasets.survey.model  # the vocabulary and all 356 municipalities
+        model = store.base_of(store.structure_of(slug))  # the vocabulary and every municipality of the register's structure
         services, municipalities, forms = edit_options(model)
         sectors = [html.Option(value=label) for label in model.sectors["label"]]
         return bar, False, False, options, services, municipalities, municipalities, forms, sectors
@@ -246,7 +246,11 @@ def register_edit(app: Dash, store: "RegisterStore", datasets) -> None:
         if editor is None:
             return (*nothing, NOT_ALLOWED, no_update, no_update)
         origin = "redigert i siden"  # who: in the change log, for editors; the public source names no person
-        record, messages = record_from_form(values, datasets.survey.model, origin)
+        try:
+            base = store.base_of(store.structure_of(slug))
+        except RegisterError as error:
+            return (*nothing, f"Ikke lagret: {error}.", no_update, no_update)
+        record, messages = record_from_form(values, base, origin)
         if record is None:
             errors = tuple(messages.get(field, "") for field in field_ids)
             return (*errors, "Ikke lagret: rett feltene som er merket.", no_update, no_update)

@@ -31,6 +31,8 @@ MUNICIPALITY = "municipality"
 NETWORK = "network"
 NETWORK_FIELD = "network-field"
 PER = "per"
+STRUCTURE = "structure"
+STRUCTURE_FIELD = "structure-field"
 
 # Map views
 MAP_PANEL = "map-panel"

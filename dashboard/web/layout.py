@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from dash import dash_table, dcc, html
 
+from dashboard.data.structures import STRUCTURE_LABELS, STRUCTURES
 from dashboard.views.figures import FONT_FAMILY
 from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
 from dashboard.views.view_state import (
@@ -102,6 +103,38 @@ def municipality_options(model: "CooperationModel") -> list[dict[str, str]]:
     return surveyed + others
 
 
+def structure_options(structures: Any, own: str) -> list[dict[str, Any]]:
+    """Both municipality structures; one the data cannot be shown in is disabled (2024 data in 2020)."""
+    allowed = set(structures) | {own}
+    return [{"label": f" {STRUCTURE_LABELS[s]}", "value": s, "disabled": s not in allowed} for s in STRUCTURES]
+
+
+def structure_hint(structures: Any, own: str) -> str:
+    """What the switch does for this data, in words."""
+    text = f"Dataene er registrert med kommunenumrene fra {own}."
+    if "2024" in set(structures) and own != "2024":
+        text += " 2024 viser dem med dagens kommunenummer og fylker (Buskerud, Vestfold, Telemark …)."
+    return text
+
+
+def structure_field(model: "CooperationModel", state: ViewState, structures: Any = ()) -> html.Fieldset:
+    """The switch between the 2020 and 2024 municipality structures (?struktur=2024)."""
+    return html.Fieldset(
+        [
+            html.Legend("Kommunestruktur", className="field-label"),
+            dcc.RadioItems(
+                id=ids.STRUCTURE,
+                options=structure_options(structures, model.structure),
+                value=state.structure or model.structure,
+                className="structure-switch",
+            ),
+            html.P(structure_hint(structures, model.structure), className="field-hint"),
+        ],
+        id=ids.STRUCTURE_FIELD,
+        className="field structure-field",
+    )
+
+
 def _field(label: str, control: Any, field_id: str | None = None, hint: str | None = None) -> html.Div:
     children = [html.Label(label, htmlFor=control.id, className="field-label"), control]
     if hint:
@@ -109,10 +142,11 @@ def _field(label: str, control: Any, field_id: str | None = None, hint: str | No
     return html.Div(children, className="field", **({"id": field_id} if field_id else {}))
 
 
-def controls(model: "CooperationModel", state: ViewState) -> html.Div:
+def controls(model: "CooperationModel", state: ViewState, structures: Any = ()) -> html.Div:
     """The filter panel."""
     return html.Div(
         [
+            structure_field(model, state, structures),
             _field(
                 "Tjeneste",
                 dcc.Dropdown(
@@ -246,8 +280,12 @@ def build_layout(
     map_figure: Mapping[str, Any],
     topojson_url: str,
     message: str = "",
+    structures: Any = (),
 ) -> html.Div:
-    """The whole page for `state`; `map_figure` is the first map, later only patched."""
+    """The whole page for `state`; `map_figure` is the first map, later only patched.
+
+    `structures`: the municipality structures the data can be shown in (the switch).
+    """
     map_hidden = state.view == VIEW_TABLE
     return html.Div(
         [
@@ -269,7 +307,7 @@ def build_layout(
             ),
             html.Div(
                 [
-                    html.Aside(controls(model, state), className="sidebar"),
+                    html.Aside(controls(model, state, structures), className="sidebar"),
                     html.Main(
                         [
                             html.Div(

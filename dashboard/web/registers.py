@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import escape
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from dash import Dash
 from flask import Response, has_request_context, redirect, request
@@ -26,6 +26,7 @@ from dashboard.web.layout import build_layout
 from dashboard.web.upload import draft_reference
 
 if TYPE_CHECKING:
+    from dashboard.data.model import CooperationModel
     from dashboard.store.registers import RegisterStore
     from dashboard.web.upload import UploadedFiles
 
@@ -65,12 +66,17 @@ class PageDatasets:
 
     `survey` is the built-in dataset prepared at start-up; other registers are prepared from
     the store on first use of each version and kept in a bounded cache, as are drafts.
+    `surveys` holds the survey per municipality structure (its map base and, for "2024", the
+    registry and counties a 2020 register is shown in today's terms with).
     """
 
-    def __init__(self, store: "RegisterStore", uploads: "UploadedFiles", survey: Dataset) -> None:
+    def __init__(
+        self, store: "RegisterStore", uploads: "UploadedFiles", survey: Dataset, surveys: Mapping[str, Dataset] | None = None
+    ) -> None:
         self.store = store
         self.uploads = uploads
         self.survey = survey
+        self.surveys = dict(surveys or {survey.model.structure: survey})
         self._datasets: BoundedCache[Dataset] = BoundedCache(MAX_CACHED_DATASETS)
         # Draft ids found missing: a draft never comes back once gone (ids are random, never reused).
         self._missing: BoundedCache[bool] = BoundedCache(MAX_REMEMBERED_MISSING)
@@ -83,23 +89,36 @@ class PageDatasets:
                 self._datasets.put(key, dataset)
         return dataset
 
-    def register(self, slug: str, per: dt.date | None = None) -> Dataset | None:
-        """The register's dataset at its current version (on the day `per`, or now); None for an unknown slug."""
-        if slug == SURVEY_SLUG and per is None:
+    def shown(self, model: "CooperationModel", structure: str | None) -> Dataset:
+        """`model` as a dataset in `structure` (its own for None, or where it cannot be shown so)."""
+        from dashboard.data.structures import in_structure
+
+        own = model.structure
+        choices = [s for s in self.surveys if s == own or (own, s) == ("2020", "2024")]
+        if structure in choices and structure != own:
+            model = in_structure(model, structure, {s: d.model for s, d in self.surveys.items()})
+        return prepare(model, self.surveys[model.structure].base, choices, own_structure=own)
+
+    def register(self, slug: str, per: dt.date | None = None, structure: str | None = None) -> Dataset | None:
+        """The register's dataset at its current version (on the day `per`, or now, in `structure`
+        or its own); None for an unknown slug."""
+        if slug == SURVEY_SLUG and per is None and structure in (None, self.survey.model.structure):
             return self.survey
+        if slug == SURVEY_SLUG and per is None and structure in self.surveys:
+            return self.surveys[structure]
         version = self.store.version(slug)
         if version is None:
             return None
 
         def build() -> Dataset | None:
             try:
-                return prepare(self.store.model(slug, per), self.survey.base)
+                return self.shown(self.store.model(slug, per), structure)
             except ValueError:  # RegisterError: it was removed in between
                 return None
 
-        return self._cached(("register", slug, version, per), build)
+        return self._cached(("register", slug, version, per, structure), build)
 
-    def draft(self, draft_id: str, per: dt.date | None = None) -> Dataset | None:
+    def draft(self, draft_id: str, per: dt.date | None = None, structure: str | None = None) -> Dataset | None:
         """A live draft's dataset; an id found missing (forged, expired) is remembered, so asking again is cheap."""
         if draft_id in self._missing:
             return None
@@ -108,9 +127,9 @@ class PageDatasets:
             model = self.uploads(draft_id)
             if model is not None and per is not None:
                 model = model.in_force_on(per)
-            return None if model is None else prepare(model, self.survey.base)
+            return None if model is None else self.shown(model, structure)
 
-        dataset = self._cached(("draft", draft_id, per), build)
+        dataset = self._cached(("draft", draft_id, per, structure), build)
         if dataset is None:
             self._missing.put(draft_id, True)
         return dataset
@@ -120,16 +139,18 @@ class PageDatasets:
         reference = draft_reference(store_value)
         return reference is not None and reference[1] == page_slug() and self.draft(reference[0]) is None
 
-    def __call__(self, store_value: Any = None, per: str | None = None) -> Dataset:
-        """The page's draft (if the store names a live one of this page) or register; on `per` (ISO date) if given."""
+    def __call__(self, store_value: Any = None, per: str | None = None, structure: str | None = None) -> Dataset:
+        """The page's draft (if the store names a live one of this page) or register; on `per`
+        (ISO date) and in `structure` ("2024": the survey in today's numbers) if given."""
         slug = page_slug()
         day = dt.date.fromisoformat(per) if valid_date(per) else None
+        structure = structure if structure in self.surveys else None
         reference = draft_reference(store_value)
         if reference is not None and reference[1] == slug:
-            dataset = self.draft(reference[0], day)
+            dataset = self.draft(reference[0], day, structure)
             if dataset is not None:
                 return dataset
-        return self.register(slug, day) or self.survey
+        return self.register(slug, day, structure) or self.survey
 
 
 def page_layouts(datasets: PageDatasets, topojson_url: str) -> Callable[[], Any]:
@@ -143,7 +164,8 @@ def page_layouts(datasets: PageDatasets, topojson_url: str) -> Callable[[], Any]
             return found[1]
         state = default_state(dataset.allowed)
         figure, message = initial_map(dataset, state)
-        return built.put(id(dataset), (dataset, build_layout(dataset.model, state, figure, topojson_url, message)))[1]
+        page = build_layout(dataset.model, state, figure, topojson_url, message, structures=dataset.allowed.structures)
+        return built.put(id(dataset), (dataset, page))[1]
 
     return layout
 

@@ -72,9 +72,14 @@ class CompressedPayload:
         return response.make_conditional(request)
 
 
-def serve_boundaries(server: Flask, boundaries: Any, url_prefix: str = "/", background: bool = True) -> str:
-    """Register the fingerprinted boundary route on `server`; returns the URL figures refer to."""
+def serve_boundaries(
+    server: Flask, boundaries: Any, url_prefix: str = "/", background: bool = True, endpoint: str = "boundaries"
+) -> str:
+    """Register the fingerprinted boundary route on `server`; returns the URL figures refer to.
+
+    One route per boundary set (2020, 2024): each its own `endpoint` name, its own fingerprint.
+    """
     payload = CompressedPayload(boundary_payload(boundaries), background=background)
     route = BOUNDARIES_ROUTE.format(digest=payload.digest)
-    server.add_url_rule(route, endpoint="boundaries", view_func=payload.response)
+    server.add_url_rule(route, endpoint=endpoint, view_func=payload.response)
     return url_prefix.rstrip("/") + route

@@ -21,6 +21,7 @@ from dashboard.web.layout import (
     region_options,
     service_options,
     source_note,
+    structure_options,
 )
 from dashboard.web.registers import PageDatasets, page_slug
 from dashboard.web.upload import (
@@ -49,15 +50,19 @@ def template_download(kind: str, dataset: Dataset) -> dict[str, Any]:
     return dcc.send_bytes(template_csv_bytes(), f"{TEMPLATE_NAME}.csv", type="text/csv")
 
 
-def changed_controls(new: ViewState, current: ViewState) -> tuple[Any, ...]:
+def changed_controls(new: ViewState, current: ViewState, default_structure: str | None = None) -> tuple[Any, ...]:
     """Control values of `new` (STATE_OUTPUTS order), no_update where the control already shows it."""
-    return tuple(value if value != old else no_update for value, old in zip(control_values(new), control_values(current)))
+    pairs = zip(control_values(new, default_structure), control_values(current, default_structure))
+    return tuple(value if value != old else no_update for value, old in pairs)
 
 
 def switch_to(store_value: Any, resolve: Resolver, current: ViewState) -> tuple[Any, ...]:
-    """Outputs that show another dataset: store value, no problems, controls framed for it."""
+    """Outputs that show another dataset (in its own structure): store value, no problems, controls framed for it."""
     dataset = resolve(store_value)
-    return (store_value, [], None, *changed_controls(state_for_dataset(current, dataset), current))
+    own = dataset.allowed.default_structure
+    values = list(changed_controls(state_for_dataset(current, dataset), current, own))
+    values[STATE_OUTPUTS.index((ids.STRUCTURE, "value"))] = own  # always: the data before may have had another
+    return (store_value, [], None, *values)
 
 
 def upload_outcome(
@@ -104,9 +109,11 @@ def _choices(pairs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
 
 def dataset_view(dataset: Dataset, is_upload: bool, draft_gone: bool = False) -> tuple[Any, ...]:
     """Everything outside the views that names the dataset: banner, way back, control options,
-    lead and source line. Regions list only those with a municipality of the dataset. A draft
-    that no longer exists (expired or forged id) is said in the banner."""
+    lead and source line. Regions list only those with a municipality of the dataset (in the
+    structure shown: Buskerud in 2024, Viken in 2020). A draft that no longer exists (expired or
+    forged id) is said in the banner."""
     model = dataset.model
+    own = dataset.allowed.default_structure or model.structure
     focus = set(model.focus)
     regions = [option for option in region_options(model) if focus & set(model.region_municipalities(option["value"]))]
     summary = dataset_summary(model)
@@ -120,6 +127,7 @@ def dataset_view(dataset: Dataset, is_upload: bool, draft_gone: bool = False) ->
         municipality_options(model),
         lead_text(model),
         source_note(model),
+        structure_options(dataset.allowed.structures, own),
     )
 
 
@@ -165,9 +173,12 @@ def register_upload(app: Dash, resolve: PageDatasets, uploads: UploadedFiles) ->
         Output(ids.MUNICIPALITY, "options"),
         Output(ids.LEAD, "children"),
         Output(ids.SOURCE_NOTE, "children"),
+        Output(ids.STRUCTURE, "options"),
         Input(ids.DATASET, "data"),
+        Input(ids.STRUCTURE, "value"),
         prevent_initial_call=True,
     )
-    def _dataset_view(store):
-        dataset = resolve(store)
-        return dataset_view(dataset, dataset is not resolve(None), resolve.draft_missing(store))
+    def _dataset_view(store, structure):
+        own = resolve(store)
+        dataset = resolve(store, structure=structure) if structure else own
+        return dataset_view(dataset, own is not resolve(None), resolve.draft_missing(store))

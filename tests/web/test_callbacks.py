@@ -27,9 +27,10 @@ def patch_json(patch) -> str:
 
 def test_cb001_url_sets_only_the_controls_that_differ(fixture_dataset: Dataset) -> None:
     out = callbacks.sync_state(fixture_dataset, ids.URL, "?visning=tabell&tjeneste=ikt&region=hallingdal&per=2019-01-01", DEFAULT, None)
-    search, view, service, region, sector, legal_form, municipality, network, per = out
+    search, view, service, region, sector, legal_form, municipality, network, per, structure = out
     assert (search, view, service, region, per) == (no_update, "tabell", "ikt", "hallingdal", "2019-01-01")
     assert sector is no_update and legal_form is no_update and municipality is no_update and network is no_update
+    assert structure is no_update
 
 
 def test_cb002_first_load_without_query_triggers_nothing(fixture_dataset: Dataset) -> None:
@@ -133,11 +134,13 @@ def test_cb013_tables_fill_only_in_the_table_view(fixture_dataset: Dataset) -> N
 def test_cb014_downloads_are_formula_safe_csv_with_bom(fixture_dataset: Dataset) -> None:
     download = callbacks.coverage_download(fixture_dataset, ViewState(service="barnevernvakt", region="hallingdal"))
     assert download["filename"] == "ordninger-barnevernvakt-hallingdal.csv"
-    assert download["content"].startswith("\ufeffKommune,Kommunenummer,Kartlagt,Ordning")
+    assert download["content"].startswith("\ufeffKommune,Kommunenummer,Kommunenummer 2024,Kartlagt,Ordning")
+    assert "Gol,3041,3324,ja" in download["content"], "both numbers: 2020 (as surveyed) and 2024 (to join today's data)"
     totals = callbacks.totals_download(fixture_dataset, DEFAULT)
-    assert totals["filename"] == "antall-ordninger.csv" and "Drammen,3005,5" in totals["content"]
+    assert totals["filename"] == "antall-ordninger.csv" and "Drammen,3005,3301,5" in totals["content"]
     profile = callbacks.profile_download(fixture_dataset, DRAMMEN)
     assert profile["filename"] == "ordninger-3005.csv" and "Legevakta i Drammen-Lier" in profile["content"]
+    assert profile["content"].startswith("\ufeffKommune,Kommunenummer,Kommunenummer 2024,") and "Drammen,3005,3301," in profile["content"]
     assert callbacks.profile_download(fixture_dataset, None) is no_update
 
     import pandas as pd
@@ -168,9 +171,11 @@ def test_cb016_profile_of_a_partner_outside_the_survey_says_so(fixture_dataset: 
 
 def test_cb017_controls_round_trip_through_state() -> None:
     state = ViewState(view="antall", service="ppt", region="r", sector="s", legal_form="IKS", municipality="3005", network=True, per="2019-01-01")
-    values = callbacks.control_values(state)
-    assert values[-2:] == ([NETWORK_ON], "2019-01-01")
-    assert callbacks.state_from_controls(*values, default_service="legevakt") == state
+    values = callbacks.control_values(state, "2020")
+    assert values[-3:] == ([NETWORK_ON], "2019-01-01", "2020")
+    assert callbacks.state_from_controls(*values, default_service="legevakt", default_structure="2020") == state
+    shown_2024 = callbacks.state_from_controls(*values[:-1], "2024", default_service="legevakt", default_structure="2020")
+    assert shown_2024.structure == "2024"
     assert callbacks.state_from_controls(None, None, "", None, None, None, None, default_service="legevakt") == ViewState()
     assert callbacks.state_from_controls(None, None, "", None, None, None, None, "2019-02-30", default_service="legevakt") == ViewState()
 

@@ -37,12 +37,12 @@ def dataset_label(client, prefix: str, store_value=None) -> str:
     """The banner, as the dataset callback computes it for a page at `prefix`."""
     body = {
         "output": f"..{ids.DATASET_LABEL}.children...{ids.DATASET_RESET}.hidden...{ids.SERVICE}.options...{ids.REGION}.options..."
-        f"{ids.SECTOR}.options...{ids.LEGAL_FORM}.options...{ids.MUNICIPALITY}.options...{ids.LEAD}.children...{ids.SOURCE_NOTE}.children..",
+        f"{ids.SECTOR}.options...{ids.LEGAL_FORM}.options...{ids.MUNICIPALITY}.options...{ids.LEAD}.children...{ids.SOURCE_NOTE}.children...{ids.STRUCTURE}.options..",
         "outputs": [{"id": i, "property": p} for i, p in (
             (ids.DATASET_LABEL, "children"), (ids.DATASET_RESET, "hidden"), (ids.SERVICE, "options"), (ids.REGION, "options"),
             (ids.SECTOR, "options"), (ids.LEGAL_FORM, "options"), (ids.MUNICIPALITY, "options"), (ids.LEAD, "children"),
-            (ids.SOURCE_NOTE, "children"))],
-        "inputs": [{"id": ids.DATASET, "property": "data", "value": store_value}],
+            (ids.SOURCE_NOTE, "children"), (ids.STRUCTURE, "options"))],
+        "inputs": [{"id": ids.DATASET, "property": "data", "value": store_value}, {"id": ids.STRUCTURE, "property": "value", "value": None}],
         "changedPropIds": [f"{ids.DATASET}.data"],
         "state": [],
     }

@@ -318,7 +318,7 @@ def test_up022_downloads_of_uploaded_data_carry_no_formulas(hostile: Dataset) ->
 def test_up030_dataset_view_names_the_upload_and_offers_only_its_values(uploads, resolver) -> None:
     store, *_ = upload(uploads, resolver, semicolon_csv(*GLAMDAL), "glåmdal.csv")
     dataset = resolver(store)
-    label, reset_hidden, services, regions, sectors, legal_forms, municipalities, lead, source = dataset_view(dataset, True)
+    label, reset_hidden, services, regions, sectors, legal_forms, municipalities, lead, source, structures = dataset_view(dataset, True)
     assert label == "Viser: glåmdal.csv (2 ordninger, 6 kommuner)" and reset_hidden is False
     assert [option["value"] for option in services] == ["barnevernvakt", "ikt"]
     assert [option["value"] for option in regions] == ["fylke-34"], "only regions with a municipality of the file"
@@ -329,7 +329,7 @@ def test_up030_dataset_view_names_the_upload_and_offers_only_its_values(uploads,
 
 def test_up031_dataset_view_of_the_survey_matches_the_first_page(fixture_dataset: Dataset) -> None:
     model = fixture_dataset.model
-    label, reset_hidden, _services, regions, *_rest, source = dataset_view(fixture_dataset, False)
+    label, reset_hidden, _services, regions, *_rest, source, _structures = dataset_view(fixture_dataset, False)
     assert reset_hidden is True and label == dataset_summary(model)
     assert regions == region_options(model), "going back restores every region of the survey"
     assert source == f"Kilde: {model.source_label}. Kartgrunnlag: © Kartverket."
