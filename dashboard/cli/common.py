@@ -7,9 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from dashboard.data.loader import DATA_DIR, GEODATA_DIR, load_builtin
+from dashboard.data.loader import DATA_DIR, GEODATA_DIR, load_builtin, load_structures
 from dashboard.data.model import CooperationModel
 from dashboard.data.registry import closest_names, normalize_name, quote_list
+from dashboard.data.structures import STRUCTURE_LABELS, STRUCTURES, in_structure
 from dashboard.store import SURVEY_SLUG
 from dashboard.store.database import open_database
 from dashboard.store.registers import RegisterStore
@@ -32,11 +33,33 @@ def load_base(args: argparse.Namespace) -> CooperationModel:
     return load_builtin(Path(args.data_dir), Path(args.geodata_dir))
 
 
+def structures_of(args: argparse.Namespace, base: CooperationModel) -> dict[str, CooperationModel]:
+    """The survey in every municipality structure the geodata folder has ({"2020": …, "2024": …})."""
+    return load_structures(base, Path(args.geodata_dir))
+
+
 def open_store(args: argparse.Namespace, base: CooperationModel) -> RegisterStore:
     """The register database (--database-url, else $DATABASE_URL, else instance/), migrated, survey seeded."""
-    store = RegisterStore(open_database(getattr(args, "database_url", None)), base)
+    store = RegisterStore(open_database(getattr(args, "database_url", None)), base, structures_of(args, base))
     store.ensure_survey()
     return store
+
+
+def add_structure_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """--struktur 2020|2024 (the municipality structure), the same on every command that has it."""
+    parser.add_argument("--struktur", choices=STRUCTURES, metavar="ÅR", help=f"{help_text} ({' eller '.join(STRUCTURES)})")
+
+
+def shown_in(model: CooperationModel, structure: str | None, bases: dict[str, CooperationModel]) -> CooperationModel:
+    """`model` in the structure --struktur asks for; UsageError where it has no such form (2024 data in 2020)."""
+    if not structure or structure == model.structure:
+        return model
+    try:
+        return in_structure(model, structure, bases)
+    except ValueError as error:
+        raise UsageError(
+            f"Kan ikke vise dataene i kommunestrukturen {structure}: de er registrert i {STRUCTURE_LABELS[model.structure]}."
+        ) from error
 
 
 def known_register(store: RegisterStore, slug: str) -> str:
@@ -54,10 +77,12 @@ def load_model(args: argparse.Namespace) -> CooperationModel:
     base = load_base(args)
     slug = getattr(args, "register", None)
     per = parse_per(getattr(args, "per", None))
+    structure = getattr(args, "struktur", None)
     if not slug or slug == SURVEY_SLUG:
-        return base if per is None else base.in_force_on(per)
+        model = base if per is None else base.in_force_on(per)
+        return shown_in(model, structure, structures_of(args, base)) if structure else model
     store = open_store(args, base)
-    return store.model(known_register(store, slug), per)
+    return shown_in(store.model(known_register(store, slug), per), structure, store.bases)
 
 
 def parse_per(text: str | None) -> dt.date | None:

@@ -10,13 +10,16 @@ from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     UsageError,
+    add_structure_option,
     load_base,
     load_model,
     resolve_service,
+    structures_of,
 )
 from dashboard.data.model import CooperationModel
 from dashboard.data.problems import DataError
 from dashboard.data.sheets import read_user_file
+from dashboard.data.structures import DEFAULT_STRUCTURE, STRUCTURE_LABELS
 from dashboard.output.safe_csv import to_safe_csv
 
 
@@ -42,6 +45,7 @@ def register_coverage(subparsers: argparse._SubParsersAction, common: argparse.A
         description="Skriver CSV: kommunenummer,kommune,arrangementer — én rad per kartlagt kommune.",
     )
     parser.add_argument("service", metavar="TJENESTE", help="tjeneste-id eller navn, f.eks. legevakt eller IKT")
+    add_structure_option(parser, "kommunenummer og -navn fra denne kommunestrukturen (standard: registerets egen)")
     parser.set_defaults(handler=_coverage)
 
 
@@ -58,6 +62,7 @@ def register_totals(subparsers: argparse._SubParsersAction, common: argparse.Arg
         help="antall ordninger per kartlagt kommune (CSV)",
         description="Skriver CSV: kommunenummer,kommune,ordninger.",
     )
+    add_structure_option(parser, "kommunenummer og -navn fra denne kommunestrukturen (standard: registerets egen)")
     parser.set_defaults(handler=_totals)
 
 
@@ -75,18 +80,25 @@ def _validate(args: argparse.Namespace) -> int:
         content = path.read_bytes()
     except OSError as error:
         raise UsageError(f"Kan ikke lese «{path}»: {error.strerror or error}") from error
-    base = load_base(args)
+    bases = structures_of(args, load_base(args))
+    structure = args.struktur or (DEFAULT_STRUCTURE if DEFAULT_STRUCTURE in bases else min(bases))
+    if structure not in bases:
+        raise UsageError(f"Kommunestrukturen {structure} finnes ikke i {args.geodata_dir}")
+    base = bases[structure]
+    structure_line = f"Kommunestruktur: {STRUCTURE_LABELS[structure]}"
     try:
         upload = read_user_file(content, path.name, base.registry, base)
     except DataError as error:
         print(f"{path.name}: {error.count_text()} — ingenting er lest inn.")
         for problem in error.problems:
             print(problem)
+        print(structure_line)
         return EXIT_PROBLEMS
     regions = touched_regions(upload)
     fylker = [name for _rid, name, kind in regions if kind == "fylke"]
     others = [name for _rid, name, kind in regions if kind != "fylke"]
     print(f"{path.name} er gyldig.")
+    print(structure_line)
     print(f"Ordninger: {len(upload.arrangements)}")
     print(f"Kommuner: {len(upload.focus)} ({', '.join(name for _knr, name in upload.municipality_options())})")
     print(f"Fylker: {len(fylker)} ({', '.join(fylker)})")
@@ -105,6 +117,7 @@ def register_validate(subparsers: argparse._SubParsersAction, common: argparse.A
         "Feil: én linje per problem og kode 1.",
     )
     parser.add_argument("file", metavar="FIL", help="CSV- eller XLSX-fil")
+    add_structure_option(parser, "kommunestrukturen filen skal leses i (standard: 2024, som nye registre)")
     parser.set_defaults(handler=_validate)
 
 

@@ -11,6 +11,7 @@ from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     UsageError,
+    add_structure_option,
     known_register,
     load_base,
     open_store,
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     importing.add_argument("--name", help="registerets navn, f.eks. «Kongsvingerregionen»")
     importing.add_argument("--slug", help="lenkenavnet i /r/LENKENAVN (standard: laget av navnet)")
     importing.add_argument("--yes", action="store_true", help="lagre uten å spørre")
+    add_structure_option(importing, "kommunestrukturen til et nytt register (standard: 2024; et eksisterende beholder sin)")
     importing.set_defaults(handler=_import)
 
     exporting = actions.add_parser("export", parents=[common], help="skriv registerets aktive ordninger som XLSX eller CSV")
@@ -71,7 +73,10 @@ def _list(args: argparse.Namespace) -> int:
     store = open_store(args, load_base(args))
     for info in store.registers(include_unlisted=True):
         listed = "" if info.listed else "  (ikke oppført)"
-        print(f"{info.slug}\t{info.name}\t{info.arrangements} ordninger\tversjon {info.version}\t/r/{info.slug}{listed}")
+        print(
+            f"{info.slug}\t{info.name}\t{info.arrangements} ordninger\tversjon {info.version}\t"
+            f"kommunestruktur {info.structure}\t/r/{info.slug}{listed}"
+        )
     return EXIT_OK
 
 
@@ -97,7 +102,7 @@ def _import(args: argparse.Namespace) -> int:
     content = _read_file(path)
     store = open_store(args, load_base(args))
     try:
-        plan = store.plan_import(content, path.name, name=args.name, slug=args.slug)
+        plan = store.plan_import(content, path.name, name=args.name, slug=args.slug, structure=args.struktur)
     except DataError as error:
         print(f"{path.name}: {error.count_text()} — ingenting er importert.")
         for problem in error.problems:

@@ -155,3 +155,50 @@ def test_cli016_default_folders_coverage_has_25_rows(capsys) -> None:
     table = rows(out)
     assert len(table) == 1 + 25
     assert ["3052", "Nore og Uvdal", ""] in table  # a gap is a row with an empty cell, not a missing row
+
+
+# ----- municipality structures (--struktur) ---------------------------------------------------
+def test_cli040_coverage_legevakt_in_2024_gives_3301_for_drammen(capsys) -> None:
+    code, out, err = run(capsys, "coverage", "legevakt", "--struktur", "2024")
+    assert (code, err) == (0, "")
+    table = rows(out)
+    assert table[0] == ["kommunenummer", "kommune", "arrangementer"] and len(table) == 1 + 25
+    by_number = {row[0]: row for row in table[1:]}
+    assert by_number["3301"][:2] == ["3301", "Drammen"] and "3005" not in by_number
+    assert by_number["3303"][1] == "Kongsberg" and by_number["4024"][1] == "Hjartdal"
+    default = {row[0] for row in rows(run(capsys, "coverage", "legevakt")[1])[1:]}
+    assert "3005" in default, "without --struktur the survey stays in its 2020 numbers"
+
+
+def test_cli041_totals_in_2024_same_counts_new_numbers(capsys) -> None:
+    before = {row[1]: row[2] for row in rows(run(capsys, "totals", *DIRS)[1])[1:]}
+    code, out, _ = run(capsys, "totals", "--struktur", "2024", *DIRS)
+    table = rows(out)
+    assert code == 0 and ["3301", "Drammen", "5"] in table
+    assert {row[1]: row[2] for row in table[1:]} == before, "the same municipalities and counts, renumbered"
+
+
+def test_cli042_validate_reports_the_structure_and_reads_haram_and_alesund(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "sunnmore.csv"
+    path.write_text(
+        "navn;tjeneste;deltakere;vertskommune\nNordre Sunnmøre legevakt;legevakt;Haram, Ålesund, Giske;Ålesund\n"
+        "Drammen IKT;IKT;3005, Lier;Drammen\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "validate", str(path), *DIRS)
+    assert code == 0
+    assert "Kommunestruktur: 2024 (357 kommuner, 15 fylker)" in out
+    assert "Kommuner: 5 (Drammen, Giske, Haram, Lier, Ålesund)" in out
+    assert "Fylker: 2 (Buskerud, Møre og Romsdal)" in out
+    assert "Merknad: sunnmore.csv, rad 3, kolonne «deltakere»: «3005» er Drammen (3005) i kommunestrukturen 2020; lest som Drammen (3301) i 2024" in out
+    code, out, _ = run(capsys, "validate", str(path), "--struktur", "2020", *DIRS)
+    assert code == 1 and "Kommunestruktur: 2020 (356 kommuner, 11 fylker)" in out
+    assert "sunnmore.csv, rad 2, kolonne «deltakere»: «Haram» er Haram (1580) i kommunestrukturen 2024, som ikke svarer til én kommune i 2020" in out
+
+
+def test_cli043_unknown_structure_is_a_usage_error(capsys) -> None:
+    try:
+        main(["coverage", "legevakt", "--struktur", "1999", *DIRS])
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    assert "--struktur" in capsys.readouterr().err

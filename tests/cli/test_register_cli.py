@@ -151,3 +151,19 @@ def test_rcli008_unlisted_registers_and_the_register_as_it_stood(cli, tmp_path: 
     assert old.read_text(encoding="utf-8-sig").count("\n") == 1, "yesterday the register was empty"
     assert "Åsnes" in new.read_text(encoding="utf-8-sig")
     assert cli("register", "export", "kongsvingerregionen", "--at", "i går", "--out", str(old))[0] == 2
+
+
+def test_rcli040_new_registers_are_2024_unless_told_and_list_says_which(cli, tmp_path: Path) -> None:
+    sunnmore = write(tmp_path, "s.csv", "navn;tjeneste;deltakere;vertskommune", "Nordre Sunnmøre legevakt;legevakt;Haram, Ålesund;Ålesund")
+    code, out, _ = cli("register", "import", sunnmore, "--name", "Sunnmøre")
+    assert code == 0, out
+    code, out, _ = cli("register", "import", write(tmp_path, "k.csv", *FIRST), "--name", "Kongsvingerregionen", "--struktur", "2020")
+    assert code == 0, out
+    code, out, _ = cli("register", "list")
+    assert "sunnmore\tSunnmøre\t1 ordninger\tversjon 1\tkommunestruktur 2024" in out
+    assert "kongsvingerregionen\tKongsvingerregionen\t2 ordninger\tversjon 1\tkommunestruktur 2020" in out
+    assert "nivi-2021" in out and "kommunestruktur 2020\t/r/nivi-2021" in out
+    code, out, _ = cli("coverage", "legevakt", "--register", "sunnmore")
+    assert code == 0 and "1580,Haram,Nordre Sunnmøre legevakt" in out
+    code, _out, err = cli("coverage", "legevakt", "--register", "sunnmore", "--struktur", "2020")
+    assert code == 2 and "Kan ikke vise dataene i kommunestrukturen 2020" in err
