@@ -98,7 +98,8 @@ def test_cli008_validate_bad_file_prints_problems_one_per_line_exit_1(capsys, tm
     assert lines[0] == "feil.csv: 4 problemer — ingenting er lest inn."
     assert "feil.csv, rad 2, kolonne «deltakere»: ukjent kommune «Kongsvinnger». Mente du «Kongsvinger»?" in lines
     assert "feil.csv, rad 3, kolonne «navn»: navnet «A» står også på rad 2" in lines
-    assert len(lines) == 1 + 4 and "Traceback" not in out + err
+    assert len(lines) == 1 + 4 + 1 and "Traceback" not in out + err
+    assert lines[-1] == "Kommunestruktur: 2024 (357 kommuner, 15 fylker)", "which structure the names were read in"
 
 
 def test_cli009_validate_missing_file_exit_2(capsys, tmp_path: Path) -> None:
