@@ -19,7 +19,7 @@ from fixtures import DATA, GEODATA, real_geodata_ready
 from werkzeug.serving import make_server
 
 import app as app_module
-from dashboard.data.loader import load_builtin_cached
+from dashboard.data.loader import load_builtin_cached, load_structures_cached
 from dashboard.data.model import CooperationModel
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +71,8 @@ def live_app(live_database: str) -> Iterator[LiveApp]:
     """The app on a free port of 127.0.0.1, in a thread; real survey data once geodata exists."""
     real = real_geodata_ready()
     model = load_builtin_cached() if real else load_builtin_cached(DATA, GEODATA)
-    dash_app = app_module.create_app(model, live_database)
+    structures = load_structures_cached() if real else load_structures_cached(DATA, GEODATA)  # 2020 and 2024, as the app has
+    dash_app = app_module.create_app(model, live_database, structures)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server(HOST, 0, dash_app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

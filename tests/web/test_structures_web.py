@@ -1,0 +1,91 @@
+"""The 2020 and 2024 municipality structures in the page: the switch, 2024 uploads, downloads."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from dash import no_update
+from fixtures import DATA, GEODATA
+
+from dashboard.data.loader import load_structures_cached
+from dashboard.store.database import open_database
+from dashboard.store.drafts import Drafts
+from dashboard.store.registers import RegisterStore
+from dashboard.views.datasets import prepare
+from dashboard.views.map_base import MapBase
+from dashboard.views.view_state import ViewState, parse_query, to_query
+from dashboard.web import callbacks, ids
+from dashboard.web.registers import PageDatasets
+from dashboard.web.upload import UploadedFiles
+from dashboard.web.upload_callbacks import upload_outcome
+
+SUNNMORE = "navn;tjeneste;deltakere;vertskommune\r\nNordre Sunnmøre legevakt;legevakt;Haram, Ålesund, Giske;Ålesund\r\n"
+
+
+@pytest.fixture()
+def resolver(sqlite_url: str) -> PageDatasets:
+    """The app's resolver with the fixture survey in both structures (uploads read in 2024)."""
+    bases = load_structures_cached(DATA, GEODATA)
+    engine = open_database(sqlite_url)
+    store = RegisterStore(engine, bases["2020"], bases)
+    store.ensure_survey()
+    surveys = {
+        s: prepare(m, MapBase.from_boundaries(m.boundaries, geojson_url=f"/_geo/kommuner-{s}.json"), bases, own_structure="2020")
+        for s, m in bases.items()
+    }
+    return PageDatasets(store, UploadedFiles(store.base_of(None), Drafts(engine)), surveys["2020"], surveys)
+
+
+def test_sweb001_the_survey_in_2024_has_todays_numbers_counties_and_map(resolver: PageDatasets) -> None:
+    own, today = resolver(), resolver(structure="2024")
+    assert own.model.structure == "2020" and today.model.structure == "2024"
+    assert today.allowed.default_structure == "2020", "a link without ?struktur= still means the survey's own"
+    assert today.base.geojson == "/_geo/kommuner-2024.json" and own.base.geojson == "/_geo/kommuner-2020.json"
+    assert "3301" in today.model.focus and "3005" not in today.model.focus
+    counties = {name for _rid, name, kind in today.model.region_options() if kind == "fylke"}
+    assert {"Buskerud", "Vestfold", "Telemark", "Akershus", "Innlandet"} <= counties and "Viken" not in counties
+    assert len(today.model.boundaries) == 357 and len(today.base.anchors) == 357
+    state = parse_query("?struktur=2024&region=fylke-33", today.allowed)
+    assert state.structure == "2024" and state.region == "fylke-33"
+    assert to_query(state) == "?region=fylke-33&struktur=2024"
+    assert parse_query("?struktur=2024&region=fylke-33", own.allowed).region is None, "Buskerud is no county of 2020"
+
+
+def test_sweb002_switching_keeps_the_municipality_and_drops_a_county_of_the_other_structure(resolver: PageDatasets) -> None:
+    current = ViewState(region="fylke-30", municipality="3005", structure="2024")
+    out = callbacks.sync_state(resolver(structure="2024"), ids.STRUCTURE, "?region=fylke-30&kommune=3005", current, None)
+    search, *values = out
+    by_control = dict(zip([component for component, _prop in callbacks.STATE_OUTPUTS], values))
+    assert by_control[ids.MUNICIPALITY] == "3301" and by_control[ids.REGION] is None
+    assert by_control[ids.SERVICE] is no_update
+    assert search == "?kommune=3301&struktur=2024"
+    back = callbacks.sync_state(resolver(), ids.STRUCTURE, search, ViewState(municipality="3301"), None)
+    assert dict(zip([c for c, _p in callbacks.STATE_OUTPUTS], back[1:]))[ids.MUNICIPALITY] == "3005"
+
+
+def test_sweb003_map_and_downloads_in_2024(resolver: PageDatasets) -> None:
+    today = resolver(structure="2024")
+    state = ViewState(service="legevakt", region="fylke-33", structure="2024")
+    spec, message = callbacks.map_spec_and_message(today, state)
+    locations = {str(loc) for trace in spec["data"] for loc in (trace.get("locations") or [])}
+    assert "3301" in locations and not {loc for loc in locations if loc.startswith("30")}
+    assert "i Buskerud" in message
+    totals = callbacks.totals_download(today, ViewState(structure="2024"))["content"]
+    assert totals.startswith("\ufeffKommune,Kommunenummer,Kommunenummer 2024,") and "Drammen,3301,3301,5" in totals
+
+
+def test_sweb004_a_2024_spreadsheet_naming_haram_and_alesund_validates_and_maps(resolver: PageDatasets) -> None:
+    contents = "data:text/csv;base64," + base64.b64encode(SUNNMORE.encode("utf-8")).decode("ascii")
+    out = upload_outcome(resolver.uploads, resolver, ids.UPLOAD, contents, "sunnmore.csv", None, ViewState())
+    store_value, problems = out[0], out[1]
+    assert problems == [] and store_value and store_value["draft"]
+    structure = out[3:][callbacks.STATE_OUTPUTS.index((ids.STRUCTURE, "value"))]
+    assert structure == "2024", "the switch shows the upload's own structure"
+    dataset = resolver(store_value)
+    assert dataset.model.structure == "2024" and dataset.allowed.structures == {"2024"}
+    assert set(dataset.model.focus) == {"1508", "1580", "1532"}  # Ålesund, Haram, Giske
+    spec, message = callbacks.map_spec_and_message(dataset, ViewState(service="legevakt"))
+    locations = {str(loc) for trace in spec["data"] for loc in (trace.get("locations") or [])}
+    assert {"1508", "1580"} <= locations and dataset.base.geojson == "/_geo/kommuner-2024.json"
+    assert "Nordre Sunnmøre legevakt" in str(spec) and message.startswith("Legevakt:")
