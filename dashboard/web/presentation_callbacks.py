@@ -35,6 +35,7 @@ from dashboard.web.callbacks import (
     STATE_OUTPUTS,
     map_spec_and_message,
     state_from_controls,
+    valid_for,
 )
 from dashboard.web.download import MapDownloads
 
@@ -123,7 +124,8 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
 
     def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
-        return state_from_controls(*values, default_service=dataset.allowed.default_service)
+        allowed = dataset.allowed
+        return state_from_controls(*values, default_service=allowed.default_service, default_structure=allowed.default_structure)
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
@@ -141,7 +143,8 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
         *values, store = args
         dataset = resolve(store)
         state = current_state(dataset, values)
-        return download_outputs(downloads, resolve(store, state.per) if state.per else dataset, state, fmt, size)
+        shown = resolve(store, state.per, state.structure) if state.per or state.structure else dataset
+        return download_outputs(downloads, shown, valid_for(shown, state), fmt, size)
 
     app.clientside_callback(
         ClientsideFunction(namespace="mapDownload", function_name="drawInBrowser"),
