@@ -41,7 +41,12 @@ from dashboard.views.view_state import (
     valid_date,
 )
 from dashboard.web import ids
-from dashboard.web.layout import NETWORK_ON, PROFILE_HINT
+from dashboard.web.layout import (
+    NETWORK_ON,
+    PROFILE_HINT,
+    municipality_options,
+    region_choices,
+)
 
 # Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
 CSV_BOM = "\ufeff"
@@ -450,19 +455,28 @@ def register(app: Dash, resolve: Resolver) -> None:
     @app.callback(
         Output(ids.URL, "search"),
         *[Output(component, prop) for component, prop in STATE_OUTPUTS],
+        Output(ids.REGION, "options", allow_duplicate=True),
+        Output(ids.MUNICIPALITY, "options", allow_duplicate=True),
         Input(ids.URL, "search"),
         *control_inputs,
         Input(ids.MAP, "clickData"),
         State(ids.DATASET, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def _sync(search, *rest):
         *values, click_data, store = rest
         own = resolve(store)
         current = current_state(own, values)
+        trigger = ctx.triggered_id
         # The URL names the structure on load and back/forward; the switch, when it is the trigger.
-        structure = structure_in(search, own.allowed) if ctx.triggered_id in (None, ids.URL) else current.structure
+        structure = structure_in(search, own.allowed) if trigger in (None, ids.URL) else current.structure
         dataset = resolve(store, structure=structure) if structure else own
-        return sync_state(dataset, ctx.triggered_id, search, current, click_data)
+        outputs = sync_state(dataset, trigger, search, current, click_data)
+        # A new structure brings its own regions and municipality numbers: the options go in the
+        # same response as the values, or a dropdown would drop a value its old options lack.
+        if trigger == ids.STRUCTURE or (trigger in (None, ids.URL) and structure != current.structure):
+            return (*outputs, region_choices(dataset.model), municipality_options(dataset.model))
+        return (*outputs, no_update, no_update)
 
     def on_state_change(outputs: Sequence[Output], body: Callable[[Dataset, ViewState], Any]) -> None:
         """Register `body(dataset, state)` to run whenever a control or the dataset changes."""

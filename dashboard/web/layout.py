@@ -93,6 +93,12 @@ def region_options(model: "CooperationModel") -> list[dict[str, str]]:
     ]
 
 
+def region_choices(model: "CooperationModel") -> list[dict[str, str]]:
+    """Region options with at least one municipality of the data (an upload, the survey in 2024)."""
+    focus = set(model.focus)
+    return [option for option in region_options(model) if focus & set(model.region_municipalities(option["value"]))]
+
+
 def municipality_options(model: "CooperationModel") -> list[dict[str, str]]:
     """The surveyed municipalities, then partners outside the survey (marked), all by name."""
     focus = set(model.focus)

@@ -18,7 +18,7 @@ from dashboard.web.callbacks import STATE_OUTPUTS, control_values, state_from_co
 from dashboard.web.layout import (
     lead_text,
     municipality_options,
-    region_options,
+    region_choices,
     service_options,
     source_note,
     structure_options,
@@ -114,8 +114,7 @@ def dataset_view(dataset: Dataset, is_upload: bool, draft_gone: bool = False) ->
     forged id) is said in the banner."""
     model = dataset.model
     own = dataset.allowed.default_structure or model.structure
-    focus = set(model.focus)
-    regions = [option for option in region_options(model) if focus & set(model.region_municipalities(option["value"]))]
+    regions = region_choices(model)
     summary = dataset_summary(model)
     return (
         f"{DRAFT_GONE} {summary}" if draft_gone else summary,

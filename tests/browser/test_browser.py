@@ -112,7 +112,7 @@ def test_br003_clicking_a_municipality_opens_its_profile(page, live_app: LiveApp
     with page.expect_download() as download_info:
         page.click("#profile-download-button")
     content = download_info.value.path().read_text(encoding="utf-8")
-    assert content.startswith("\ufeffKommune,Sektor,Ordning") and "Hol," in content
+    assert content.startswith("\ufeffKommune,Kommunenummer,Kommunenummer 2024,Sektor,Ordning") and "Hol,3044,3330," in content
 
 
 def test_br004_shared_link_reopens_the_view_and_back_forward_work(page, live_app: LiveApp) -> None:

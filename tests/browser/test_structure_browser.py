@@ -59,6 +59,7 @@ def test_brs001_the_survey_switches_to_2024_and_filters_on_buskerud(page, live_a
     page.goto(live_app.url + "/?struktur=2024&region=fylke-33")
     page.wait_for_function(IN_BUSKERUD)
     assert page.is_checked("#structure input[value='2024']")
+    assert "Buskerud (fylke)" in page.inner_text("#region") and query_of(page)["region"] == ["fylke-33"]
     page.check("#structure input[value='2020']")
     page.wait_for_function(f"{DRAWN_IDS}.includes('3005')")
     page.wait_for_function("!new URLSearchParams(location.search).has('struktur')")
