@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import figures
@@ -206,6 +206,7 @@ def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple
     patch["layout"]["geo"]["lonaxis"] = layout["geo"].get("lonaxis", {})
     patch["layout"]["geo"]["lataxis"] = layout["geo"].get("lataxis", {})
     patch["layout"]["uirevision"] = uirevision(dataset, state)
+    patch["layout"]["legend"]["uirevision"] = legend_revision(dataset, state)
     if trigger in REFRAMING_TRIGGERS:
         # plotly writes the user's zoom and pan into the layout itself; drop them so the new
         # frame (lonaxis/lataxis above) is what the map shows.
@@ -225,6 +226,7 @@ def initial_map(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str
     """The figure embedded in the page layout, with the same uirevision map_update uses."""
     spec, message = map_spec_and_message(dataset, state)
     spec["layout"]["uirevision"] = uirevision(dataset, state)
+    spec["layout"].setdefault("legend", {})["uirevision"] = legend_revision(dataset, state)
     return spec, message
 
 
@@ -233,6 +235,13 @@ def uirevision(dataset: Dataset, state: ViewState) -> str:
     changes keep the user's own pan and zoom."""
     municipalities = hashlib.sha1(",".join(dataset.model.focus).encode()).hexdigest()[:10]
     return f"region:{state.region or ''}|kommuner:{municipalities}"
+
+
+def legend_revision(dataset: Dataset, state: ViewState) -> str:
+    """Legend clicks (an arrangement highlighted) hold only while the traces mean the same: a new
+    view, service, filter, region or dataset shows every trace again (plotly's legend.uirevision)."""
+    parts = (state.view, state.service, state.sector or "", state.legal_form or "", str(state.network), state.per or "")
+    return uirevision(dataset, state) + "|" + "|".join(parts)
 
 
 def sector_bars(dataset: Dataset, state: ViewState) -> Any:
@@ -460,6 +469,15 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     def _profile(municipality, per, store):
         return profile_view(resolve(store, valid_date(per)), municipality)
+
+    # In the browser, while typing: an exact name, alias or number first (assets/dropdown_search.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="municipalitySearch", function_name="order"),
+        Output(ids.MUNICIPALITY, "options", allow_duplicate=True),
+        Input(ids.MUNICIPALITY, "search_value"),
+        State(ids.MUNICIPALITY, "options"),
+        prevent_initial_call=True,
+    )
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
