@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.views import colors as palette
+from dashboard.views import labels as names
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     NO_ARRANGEMENT,
@@ -124,6 +125,84 @@ def selection_trace(model: "CooperationModel", base: MapBase, municipality: str 
     return trace
 
 
+# A white halo drawn as text shadows all round: names read on every fill, and stay text in SVG.
+LABEL_HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
+LABEL_INK = "#1a1a1a"
+LABEL_INK_OUTSIDE = "#455a64"
+LABEL_TRACE_NAME = "Kommunenavn"
+# How far (in font sizes) a name moves down to clear a marker on its point.
+MARK_CLEARANCE = 1.3
+
+
+def label_name(name: str) -> str:
+    """The name as a map label: «Våler (Viken)» is «Våler» on a map of its own county.
+
+    >>> label_name("Våler (Viken)"), label_name("Gol")
+    ('Våler', 'Gol')
+    """
+    return name.split("(")[0].strip()
+
+
+def label_trace(
+    model: "CooperationModel",
+    base: MapBase,
+    frame: Iterable[str],
+    size: names.LabelSize = names.SCREEN,
+    municipality: str | None = None,
+    main: Iterable[str] = (),
+    marked: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Municipality names that fit the map framed to `frame` at `size`, with a white halo.
+
+    Names are text in the figure (and so in an SVG export). `main` (the municipalities the map
+    is about) are named before the rest and in darker ink; the chosen municipality always.
+    Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
+    """
+    ranges = base.view_ranges(frame) or base.view_ranges(base.anchors)
+    trace: dict[str, Any] = {
+        "type": "scattergeo",
+        "name": LABEL_TRACE_NAME,
+        "mode": "text",
+        "lon": [],
+        "lat": [],
+        "text": [],
+        "textposition": "middle center",
+        "textfont": {"size": size.font, "color": [], "shadow": LABEL_HALO, "family": FONT_FAMILY},
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    if not ranges:
+        return trace
+    (west, east), (south, north) = ranges
+    inside = [
+        number
+        for number, (lon, lat) in base.anchors.items()
+        if west <= lon <= east and south <= lat <= north
+    ]
+    main_set = set(main)
+    order = names.priority_order(inside, _label_sizes(base), first=[municipality] if municipality in base.anchors else [], main=main_set)
+    below = {number: size.font * MARK_CLEARANCE for number in marked}
+    candidates = ((number, label_name(_name(model, number))) for number in order)
+    placed = names.place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below)
+    trace["lon"] = [label.lon for label in placed]
+    trace["lat"] = [label.lat for label in placed]
+    trace["text"] = [plain(label.text) for label in placed]
+    trace["textfont"]["color"] = [
+        LABEL_INK if label.kommunenummer in main_set or label.kommunenummer == municipality else LABEL_INK_OUTSIDE
+        for label in placed
+    ]
+    return trace
+
+
+def _label_sizes(base: MapBase) -> Mapping[str, float]:
+    """How large each municipality is, for the label order: the label radius when the boundary
+    build provides one, else the area of its bounding box."""
+    radii = getattr(base, "label_radii", None)
+    if radii:
+        return radii
+    return {number: (box[2] - box[0]) * (box[3] - box[1]) for number, box in base.bboxes.items()}
+
+
 def map_layout(
     base: MapBase,
     frame: Iterable[str],
@@ -207,6 +286,7 @@ def service_map_spec(
     show_network: bool = False,
     municipality: str | None = None,
     data: ServiceMapData | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
 ) -> dict[str, Any]:
     """Choropleth of which arrangement each municipality uses for `service` (dict form).
 
@@ -243,6 +323,10 @@ def service_map_spec(
     in_frame = set(frame)
     traces.extend(_double_traces(data, base, colors, in_frame))
     traces.extend(_gap_traces(data, base, in_frame))
+    if labels:
+        main = set(memberships["kommunenummer"]) | set(data.gaps)
+        marked = {number for number in (*data.gaps, *data.doubles) if number in in_frame}
+        traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
@@ -458,6 +542,7 @@ def network_spec(
     base: MapBase | None = None,
     municipality: str | None = None,
     edges: pd.DataFrame | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
 ) -> dict[str, Any]:
     """Lines between surveyed municipalities; width = number of arrangements the two share."""
     base = base or MapBase.from_boundaries(model.boundaries)
@@ -527,6 +612,8 @@ def network_spec(
             "hoverinfo": "text",
         }
     )
+    if labels:
+        traces.append(label_trace(model, base, model.region_municipalities(region), labels, municipality, focus))
     scope = _filter_words(model, sector=sector, legal_form=legal_form)
     title = f"Samarbeidsnettverk{scope}"
     notes = ["Linjene viser samarbeid mellom de kartlagte kommunene; tykkere linje = flere felles ordninger."]
@@ -554,6 +641,7 @@ def intensity_spec(
     base: MapBase | None = None,
     municipality: str | None = None,
     counts: pd.DataFrame | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
 ) -> dict[str, Any]:
     """Choropleth of the number of arrangements per surveyed municipality, sector breakdown on hover."""
     base = base or MapBase.from_boundaries(model.boundaries)
@@ -586,6 +674,8 @@ def intensity_spec(
             "hoverinfo": "text",
         }
     )
+    if labels:
+        traces.append(label_trace(model, base, model.region_municipalities(region), labels, municipality, numbers))
     scope = _filter_words(model, sector=sector, legal_form=legal_form)
     title = f"Antall interkommunale ordninger per kommune{scope}"
     empty = None if counts["ordninger"].sum() else EMPTY_MESSAGE
