@@ -21,6 +21,7 @@ from dashboard.views.view_data import (
     ServiceMapData,
     focus_in,
     municipality_counts,
+    norwegian_key,
     outside_member_hover,
     partner_edges,
     plain,
@@ -67,6 +68,31 @@ def short_name(name: str, limit: int = LEGEND_NAME_CHARS) -> str:
     'abc…'
     """
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+# Members listed under a legend entry (slides, exports): at most this many names, this many
+# characters a line; a longer list ends with «og N andre».
+LEGEND_MEMBERS_MAX = 12
+LEGEND_MEMBERS_LINE = 52
+
+
+def member_legend_name(name: str, members: Sequence[str]) -> str:
+    """A legend entry naming the arrangement and, in smaller type under it, its members.
+
+    >>> member_legend_name("NAV Hallingdal", ["Ål", "Gol", "Flå"])
+    "<b>NAV Hallingdal</b><br><span style='font-size:0.85em'>Flå, Gol, Ål</span>"
+    """
+    ordered = sorted({plain(member) for member in members}, key=norwegian_key)
+    shown = ordered if len(ordered) <= LEGEND_MEMBERS_MAX else ordered[: LEGEND_MEMBERS_MAX - 1]
+    text = ", ".join(shown) + (f" og {len(ordered) - len(shown)} andre" if len(shown) < len(ordered) else "")
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= LEGEND_MEMBERS_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    members_text = "<br>".join(f"<span style='font-size:0.85em'>{line}</span>" for line in lines)
+    return f"<b>{plain(short_name(name))}</b><br>{members_text}"
 
 
 def solid_scale(color: str) -> list[list[Any]]:
@@ -184,8 +210,8 @@ def label_trace(
     below = {number: size.font * MARK_CLEARANCE for number in marked}
     candidates = ((number, label_name(_name(model, number))) for number in order)
     placed = names.place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below)
-    trace["lon"] = [label.lon for label in placed]
-    trace["lat"] = [label.lat for label in placed]
+    trace["lon"] = [round(label.lon, 3) for label in placed]
+    trace["lat"] = [round(label.lat, 3) for label in placed]
     trace["text"] = [plain(label.text) for label in placed]
     trace["textfont"]["color"] = [
         LABEL_INK if label.kommunenummer in main_set or label.kommunenummer == municipality else LABEL_INK_OUTSIDE
@@ -287,8 +313,12 @@ def service_map_spec(
     municipality: str | None = None,
     data: ServiceMapData | None = None,
     labels: names.LabelSize | None = names.SCREEN,
+    members_in_legend: bool = False,
 ) -> dict[str, Any]:
     """Choropleth of which arrangement each municipality uses for `service` (dict form).
+
+    `members_in_legend` (slides, exports) lists each arrangement's members under its legend
+    entry: «NAV Hallingdal: Flå, Gol, Hemsedal, Hol, Nesbyen, Ål».
 
     One trace per arrangement (legend entry; clicking it isolates that arrangement), members
     outside the surveyed set in a lighter tint, gaps white with a heavy outline and a cross,
@@ -305,10 +335,13 @@ def service_map_spec(
         inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
         outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
         legend_shown = False
+        legend_name = short_name(name)
+        if members_in_legend:
+            legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            trace = _choropleth(base, numbers, fill, data.hover, name=short_name(name), group=arrangement_id)
+            trace = _choropleth(base, numbers, fill, data.hover, name=legend_name, group=arrangement_id)
             if not surveyed:
                 # One text for all members outside the survey; the name comes from the boundaries.
                 del trace["hovertext"], trace["hoverinfo"]

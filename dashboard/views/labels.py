@@ -38,7 +38,7 @@ class LabelSize:
 SCREEN = LabelSize(width=860, height=580, font=12)
 A4 = LabelSize(width=820, height=700, font=12)
 SLIDE = LabelSize(width=1130, height=900, font=20)
-FACTSHEET = LabelSize(width=520, height=430, font=11)
+FACTSHEET = LabelSize(width=400, height=330, font=10)
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ def projector(lon_range: Sequence[float], lat_range: Sequence[float], size: Labe
         return math.degrees(2 * math.atan(math.exp(north - (y - top) / scale)) - math.pi / 2)
 
     project.latitude_at = unproject_y  # type: ignore[attr-defined]
+    # The frame's own rectangle: plotly may show more around it, never less.
+    project.frame = (left, top, left + (east - west) * scale, top + (north - south) * scale)  # type: ignore[attr-defined]
     return project
 
 
@@ -106,7 +108,7 @@ def place_labels(
     """Names that fit without overlapping, tried in the order given (the caller's priority).
 
     `candidates` is (kommunenummer, name) in priority order; a municipality without an anchor
-    point, or whose name would stick out of the map, is skipped. `below` moves a name down by
+    point, or whose name would stick out of the frame (the part of the map surely shown), is skipped. `below` moves a name down by
     that many px (clear of a marker on the point); its label's lat is moved to match.
 
     >>> anchors = {"1": (10.0, 60.0), "2": (10.01, 60.0), "3": (11.0, 60.5)}
@@ -125,7 +127,8 @@ def place_labels(
             y += shift
             lat = round(project.latitude_at(y), 5)
         box = text_box(x, y, text, size.font)
-        if box[0] < 0 or box[1] < 0 or box[2] > size.width or box[3] > size.height:
+        frame = project.frame
+        if box[0] < frame[0] or box[1] < frame[1] or box[2] > frame[2] or box[3] > frame[3]:
             continue
         if any(overlaps(box, other.box) for other in placed):
             continue

@@ -11,7 +11,18 @@ import hashlib
 from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Dash,
+    Input,
+    Output,
+    Patch,
+    State,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import figures
@@ -150,9 +161,13 @@ def sync_state(
 # ----- maps -------------------------------------------------------------------------------
 
 
-def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
-    """The full figure dict and the summary sentence for the map view of `state` (dated when «per dato»)."""
-    spec, message = _map_spec_and_message(dataset, state)
+def map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> tuple[dict[str, Any], str]:
+    """The full figure dict and the summary sentence for the map view of `state` (dated when «per dato»).
+
+    `options` go to the figure builder: `labels` (a LabelSize, None for no names) and, for the
+    service map, `members_in_legend`.
+    """
+    spec, message = _map_spec_and_message(dataset, state, **options)
     if not state.per:
         return spec, message
     day = dt.date.fromisoformat(state.per).strftime("%d.%m.%Y")
@@ -162,27 +177,28 @@ def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, 
     return spec, f"Per {day}: {message}"
 
 
-def _map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
+def _map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> tuple[dict[str, Any], str]:
     model = dataset.model
+    labels = {"labels": options["labels"]} if "labels" in options else {}
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
         spec = figures.network_spec(
             model, state.sector, state.legal_form, state.region,
-            base=dataset.base, municipality=state.municipality, edges=edges,
+            base=dataset.base, municipality=state.municipality, edges=edges, **labels,
         )
         return spec, network_summary(model, edges, state.region, state.sector, state.legal_form)
     if state.view == VIEW_INTENSITY:
         counts = municipality_counts(model, sector=state.sector, legal_form=state.legal_form)
         spec = figures.intensity_spec(
             model, state.sector, state.legal_form, state.region,
-            base=dataset.base, municipality=state.municipality, counts=counts,
+            base=dataset.base, municipality=state.municipality, counts=counts, **labels,
         )
         return spec, intensity_summary(model, counts, state.region, state.sector, state.legal_form)
     data = service_map_data(model, state.service, region=state.region, sector=state.sector, legal_form=state.legal_form)
     spec = figures.service_map_spec(
         model, state.service, state.region, state.sector, state.legal_form,
         base=dataset.base, colors=dataset.colors, show_network=state.network,
-        municipality=state.municipality, data=data,
+        municipality=state.municipality, data=data, **options,
     )
     return spec, service_summary(model, data, state.region, state.sector, state.legal_form)
 

@@ -202,7 +202,8 @@ def test_cb101_every_region_and_view_of_the_real_survey_renders_and_explains_its
 def test_cb102_every_service_of_the_real_survey_renders_with_network(real_dataset: Dataset) -> None:
     for service, _label in real_dataset.model.service_options():
         patch, message = callbacks.map_update(real_dataset, ViewState(service=service, network=True), ids.SERVICE)
-        assert len(patch_json(patch)) < 50_000, service
+        # 50 KB of traces plus the municipality names (about 2.5 KB, issue 11).
+        assert len(patch_json(patch)) < 53_000, service
         assert message.startswith(real_dataset.model.service_label(service)), message
 
 
