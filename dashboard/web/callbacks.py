@@ -457,6 +457,13 @@ def register(app: Dash, resolve: Resolver) -> None:
         [Output(ids.MAP, "figure"), Output(ids.MAP_MESSAGE, "children")],
         lambda dataset, state: map_update(dataset, state, main_trigger(ctx.triggered_prop_ids)),
     )
+
+    # «Vis kommunenavn» hides the names in the browser (assets/map_labels.js): no request.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapLabels", function_name="toggle"),
+        Input(ids.LABELS, "value"),
+        prevent_initial_call=True,
+    )
     on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
     on_state_change(
         [Output(ids.TABLE, "data"), Output(ids.TOTALS_TABLE, "data"), Output(ids.TOTALS_TABLE, "columns")],

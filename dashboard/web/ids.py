@@ -30,6 +30,8 @@ LEGAL_FORM = "legal-form"
 MUNICIPALITY = "municipality"
 NETWORK = "network"
 NETWORK_FIELD = "network-field"
+# «Vis kommunenavn»: names on the screen map (exports always have them unless told otherwise).
+LABELS = "labels"
 PER = "per"
 
 # Map views

@@ -39,6 +39,7 @@ REGION_KIND_LABELS = {
     "fylke": "fylke",
 }
 NETWORK_ON = "on"
+LABELS_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
 OUTSIDE_SURVEY = "(ikke kartlagt)"
 MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
@@ -146,6 +147,14 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                     value=[NETWORK_ON] if state.network else [],
                 ),
                 id=ids.NETWORK_FIELD,
+                className="field",
+            ),
+            html.Div(
+                dcc.Checklist(
+                    id=ids.LABELS,
+                    options=[{"label": " Vis kommunenavn i kartet", "value": LABELS_ON}],
+                    value=[LABELS_ON],
+                ),
                 className="field",
             ),
             _field(

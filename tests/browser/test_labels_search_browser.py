@@ -8,7 +8,14 @@ from test_browser import MAP_PATHS, VISIBLE_ARRANGEMENTS, choose, open_app
 
 pytestmark = pytest.mark.browser
 
+# The names trace: the last scattergeo trace of the map.
+NAME_NODES = "#map .scatterlayer > .trace.scattergeo:last-child text"
 PROFILE_TITLE = "document.querySelector('#profile h2') && document.querySelector('#profile h2').textContent"
+
+
+def shown_names(page) -> list[str]:
+    """Municipality names drawn and visible on the map."""
+    return page.eval_on_selector_all(NAME_NODES, "nodes => nodes.filter(n => n.getClientRects().length).map(n => n.textContent)")
 
 
 def search_municipality(page, text: str) -> None:
@@ -56,3 +63,28 @@ def test_br103_typing_in_the_service_dropdown_searches_with_a_norwegian_placehol
     screenshot(page, "11-service-dropdown-typing")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#map-message').textContent.startsWith('Barnevernvakt')")
+
+
+def test_br104_service_map_names_municipalities_and_names_can_be_switched_off(page, live_app: LiveApp) -> None:
+    if not live_app.real:
+        pytest.skip("needs the real survey")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, live_app)
+    for name in ("Sigdal", "Tinn", "Kongsberg"):
+        assert name in shown_names(page)
+    # Names stay inside the map and clear of one another as drawn.
+    boxes = page.eval_on_selector_all(NAME_NODES, "nodes => nodes.map(n => { const b = n.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; })")
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+    assert len(boxes) >= 25 and not overlapping
+    screenshot(page, "11-service-map-names-1440")
+
+    page.click("#labels input")
+    page.wait_for_function("document.querySelector('#map').classList.contains('labels-off')")
+    assert "Sigdal" not in shown_names(page)
+    choose(page, "service", "Barnevernvakt")
+    page.wait_for_function("document.querySelector('#map-message').textContent.startsWith('Barnevernvakt')")
+    assert "Sigdal" not in shown_names(page), "names stay off after the map changes"
+    screenshot(page, "11-service-map-names-off")
+    page.click("#labels input")
+    page.wait_for_function("!document.querySelector('#map').classList.contains('labels-off')")
+    assert "Sigdal" in shown_names(page)
