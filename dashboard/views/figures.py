@@ -160,15 +160,6 @@ LABEL_TRACE_NAME = "Kommunenavn"
 MARK_CLEARANCE = 1.3
 
 
-def label_name(name: str) -> str:
-    """The name as a map label: «Våler (Viken)» is «Våler» on a map of its own county.
-
-    >>> label_name("Våler (Viken)"), label_name("Gol")
-    ('Våler', 'Gol')
-    """
-    return name.split("(")[0].strip()
-
-
 def label_trace(
     model: "CooperationModel",
     base: MapBase,
@@ -184,7 +175,6 @@ def label_trace(
     is about) are named before the rest and in darker ink; the chosen municipality always.
     Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
     """
-    ranges = base.view_ranges(frame) or base.view_ranges(base.anchors)
     trace: dict[str, Any] = {
         "type": "scattergeo",
         "name": LABEL_TRACE_NAME,
@@ -197,19 +187,9 @@ def label_trace(
         "showlegend": False,
         "hoverinfo": "skip",
     }
-    if not ranges:
-        return trace
-    (west, east), (south, north) = ranges
-    inside = [
-        number
-        for number, (lon, lat) in base.anchors.items()
-        if west <= lon <= east and south <= lat <= north
-    ]
     main_set = set(main)
-    order = names.priority_order(inside, _label_sizes(base), first=[municipality] if municipality in base.anchors else [], main=main_set)
     below = {number: size.font * MARK_CLEARANCE for number in marked}
-    candidates = ((number, label_name(_name(model, number))) for number in order)
-    placed = names.place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below)
+    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below)
     trace["lon"] = [round(label.lon, 3) for label in placed]
     trace["lat"] = [round(label.lat, 3) for label in placed]
     trace["text"] = [plain(label.text) for label in placed]
@@ -220,13 +200,9 @@ def label_trace(
     return trace
 
 
-def _label_sizes(base: MapBase) -> Mapping[str, float]:
-    """How large each municipality is, for the label order: the label radius when the boundary
-    build provides one, else the area of its bounding box."""
-    radii = getattr(base, "label_radii", None)
-    if radii:
-        return radii
-    return {number: (box[2] - box[0]) * (box[3] - box[1]) for number, box in base.bboxes.items()}
+def map_names(model: "CooperationModel", base: MapBase) -> dict[str, str]:
+    """Every municipality of the map as its label reads (see label_name)."""
+    return {number: names.label_name(_name(model, number)) for number in base.anchors}
 
 
 def map_layout(
