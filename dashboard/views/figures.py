@@ -311,13 +311,15 @@ def service_map_spec(
         inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
         outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
         legend_shown = False
-        legend_name = short_name(name)
+        legend_name = plain(short_name(name))
         if members_in_legend:
             legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            trace = _choropleth(base, numbers, fill, data.hover, name=legend_name, group=arrangement_id)
+            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=arrangement_id)
+            # Set after _choropleth's escaping: member_legend_name escapes the names and adds markup.
+            trace["name"] = legend_name
             if not surveyed:
                 # One text for all members outside the survey; the name comes from the boundaries.
                 del trace["hovertext"], trace["hoverinfo"]
