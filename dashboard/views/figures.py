@@ -335,7 +335,7 @@ def service_map_spec(
     traces.extend(_double_traces(data, base, colors, in_frame))
     traces.extend(_gap_traces(data, base, in_frame))
     if labels:
-        main = set(memberships["kommunenummer"]) | set(data.gaps)
+        main = set(memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
         marked = {number for number in (*data.gaps, *data.doubles) if number in in_frame}
         traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
     notes = []

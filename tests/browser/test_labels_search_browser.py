@@ -88,3 +88,22 @@ def test_br104_service_map_names_municipalities_and_names_can_be_switched_off(pa
     page.click("#labels input")
     page.wait_for_function("!document.querySelector('#map').classList.contains('labels-off')")
     assert "Sigdal" in shown_names(page)
+
+
+def test_br105_nav_slide_for_hallingdal_names_the_six_members(page, live_app: LiveApp) -> None:
+    if not live_app.real:
+        pytest.skip("needs the survey's NAV Hallingdal")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(live_app.url + "/?visning=presentasjon&tjenester=nav&region=hallingdal")
+    page.wait_for_function(
+        "(document.getElementById('presentation-title') || {}).textContent === 'Felles NAV-kontor – Hallingdal'"
+        " && document.querySelectorAll('#presentation-map .legend .traces').length > 0"
+    )
+    members = ("Flå", "Gol", "Hemsedal", "Hol", "Nesbyen", "Ål")
+    legend = page.eval_on_selector("#presentation-map .legend", "node => node.textContent")
+    assert all(name in legend for name in members), legend
+    names = page.eval_on_selector_all(
+        "#presentation-map .scatterlayer > .trace.scattergeo:last-child text", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert set(members) <= set(names), names
+    screenshot(page, "11-slide-nav-hallingdal")
