@@ -190,6 +190,8 @@ def label_trace(
     main_set = set(main)
     below = {number: size.font * MARK_CLEARANCE for number in marked}
     placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below)
+    # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
+    placed = [label for label in placed if label.kommunenummer != municipality]
     trace["lon"] = [round(label.lon, 3) for label in placed]
     trace["lat"] = [round(label.lat, 3) for label in placed]
     trace["text"] = [plain(label.text) for label in placed]

@@ -207,8 +207,14 @@ def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple
     """(figure Patch, message) for a state change. Polygons are never resent: traces refer to
     the boundary file by URL, and only traces, titles, notes and the zoom are patched."""
     if trigger == ids.MUNICIPALITY:
+        # The marker, and the names (the chosen one is named by its marker and always kept).
         patch = Patch()
         patch["data"][figures.SELECTION_TRACE] = figures.selection_trace(dataset.model, dataset.base, state.municipality)
+        if state.view != VIEW_TABLE:
+            spec, _message = map_spec_and_message(dataset, state)
+            for index, trace in enumerate(spec["data"]):
+                if trace.get("name") == figures.LABEL_TRACE_NAME:
+                    patch["data"][index] = trace
         return patch, no_update
     spec, message = map_spec_and_message(dataset, state)
     if state.view == VIEW_TABLE:
@@ -342,8 +348,21 @@ def decimal(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]:
-    """(profile children, hide download button) for the chosen municipality."""
+def profile_announcement(dataset: Dataset, municipality: str | None, service: str | None = None) -> str:
+    """What screen readers hear when a profile opens: «Kommuneprofil for Hol er åpnet, med legevakt først.»"""
+    if not municipality:
+        return ""
+    service_label = _service_label(dataset.model, service)
+    name = dataset.model.name_of(municipality)
+    return f"Kommuneprofil for {name} er åpnet" + (f", med {in_sentence(service_label)} først." if service_label else ".")
+
+
+def profile_view(dataset: Dataset, municipality: str | None, service: str | None = None) -> tuple[Any, bool]:
+    """(profile children, hide download button) for the chosen municipality.
+
+    With a service chosen, the profile opens with that service (arrangement, partners, host,
+    legal form, or a plain «no arrangement»); the full list by sector follows.
+    """
     if not municipality:
         return html.P(PROFILE_HINT, className="field-hint"), True
     model = dataset.model
@@ -360,9 +379,20 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
             )
         )
     children.append(html.P(_count_sentence(name, counts), className="profile-counts"))
+    service_label = _service_label(model, service)
     if rows.empty:
         children.append(html.P("Ingen ordninger i datagrunnlaget."))
         return html.Div(children), True
+    if service_label:
+        chosen = [aid in set(_service_ids(model, municipality, service)) for aid in model.arrangement_ids_of(municipality)]
+        service_rows = rows[chosen]
+        section: list[Any] = [html.H3(f"{service_label} i {name}", className="profile-service-title")]
+        if service_rows.empty:
+            section.append(html.P(f"{name} har ingen ordning for {in_sentence(service_label)} i datagrunnlaget.", className="profile-gap"))
+        else:
+            section.append(_profile_table(service_rows.to_dict("records")))
+        children.append(html.Section(section, className="profile-service", **{"aria-label": f"{service_label} i {name}"}))
+        children.append(html.H3("Alle ordninger etter sektor", className="profile-all-title"))
     for sector_label, group in rows.groupby("Sektor", sort=False):
         children.append(
             html.Details(
@@ -372,6 +402,30 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
             )
         )
     return html.Div(children), False
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: «Legevakt» → «legevakt», acronyms kept («PP-tjeneste (PPT)»).
+
+    >>> in_sentence("Legevakt"), in_sentence("PP-tjeneste (PPT)")
+    ('legevakt', 'PP-tjeneste (PPT)')
+    """
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _service_label(model: Any, service: str | None) -> str:
+    """The service's label, or "" when none (or one the data does not know) is chosen."""
+    if not service:
+        return ""
+    try:
+        return model.service_label(service)
+    except (KeyError, ValueError):
+        return ""
+
+
+def _service_ids(model: Any, municipality: str, service: str) -> list[str]:
+    """The municipality's arrangements that provide `service`."""
+    return [aid for aid in model.arrangement_ids_of(municipality) if service in model.arrangement(aid)["services"]]
 
 
 def _count_sentence(name: str, counts: Mapping[str, Any]) -> str:
@@ -485,13 +539,26 @@ def register(app: Dash, resolve: Resolver) -> None:
     @app.callback(
         Output(ids.PROFILE, "children"),
         Output(ids.PROFILE_DOWNLOAD_BUTTON, "hidden"),
+        Output(ids.PROFILE_STATUS, "children"),
         Input(ids.MUNICIPALITY, "value"),
         Input(ids.PER, "value"),
         Input(ids.DATASET, "data"),
+        Input(ids.SERVICE, "value"),
+        State(ids.VIEW, "value"),
         prevent_initial_call=True,
     )
-    def _profile(municipality, per, store):
-        return profile_view(resolve(store, valid_date(per)), municipality)
+    def _profile(municipality, per, store, service, view):
+        # The service leads the profile where the page is about one (service map, table).
+        service = service if (view or VIEW_SERVICE_MAP) in (VIEW_SERVICE_MAP, VIEW_TABLE) else None
+        dataset = resolve(store, valid_date(per))
+        return (*profile_view(dataset, municipality, service), profile_announcement(dataset, municipality, service))
+
+    # Opening a profile brings it into view when it is out of sight (assets/profile.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="profile", function_name="reveal"),
+        Input(ids.MUNICIPALITY, "value"),
+        prevent_initial_call=True,
+    )
 
     # In the browser, while typing: an exact name, alias or number first (assets/dropdown_search.js).
     app.clientside_callback(

@@ -52,6 +52,8 @@ TOTALS_DOWNLOAD = "totals-table-download"
 
 # Municipality profile
 PROFILE = "profile"
+# Read out when a profile opens («Kommuneprofil for Hol er åpnet …»).
+PROFILE_STATUS = "profile-status"
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
 

@@ -345,6 +345,7 @@ def build_layout(
                     ),
                     html.Aside(
                         [
+                            html.P(id=ids.PROFILE_STATUS, className="visually-hidden", role="status", **{"aria-live": "polite"}),
                             html.Div(html.P(PROFILE_HINT, className="field-hint"), id=ids.PROFILE),
                             html.Button(
                                 "Last ned kommunens ordninger (CSV)",

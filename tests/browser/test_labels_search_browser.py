@@ -107,3 +107,30 @@ def test_br105_nav_slide_for_hallingdal_names_the_six_members(page, live_app: Li
     )
     assert set(members) <= set(names), names
     screenshot(page, "11-slide-nav-hallingdal")
+
+
+OVERLAPPING_CELL_TEXT = """() => {
+  // Text of a profile cell that runs into its neighbour: a cell's content wider than the cell.
+  return [...document.querySelectorAll('#profile .profile-table td, #profile .profile-table th')]
+    .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+    .map(cell => cell.textContent);
+}"""
+
+
+def test_br106_profile_opens_with_the_service_in_view_and_is_announced(page, live_app: LiveApp) -> None:
+    if not live_app.real:
+        pytest.skip("needs the real survey")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, live_app, "?tjeneste=ppt")
+    search_municipality(page, "Flesberg")
+    page.wait_for_function(f"({PROFILE_TITLE}) === 'Flesberg'")
+    page.wait_for_function("document.getElementById('profile-status').textContent.includes('Flesberg er åpnet')")
+    assert "med PP-tjeneste (PPT) først" in page.inner_text("#profile-status")
+    first_section = page.inner_text("#profile .profile-service")
+    assert first_section.startswith("PP-tjeneste (PPT) i Flesberg") and "Vertskommune" in first_section
+    # In view: the profile's heading is on screen without scrolling by hand.
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#profile .profile-service').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight / 2; })()"
+    )
+    assert page.evaluate(OVERLAPPING_CELL_TEXT) == []
+    screenshot(page, "11-profile-flesberg-ppt-1440")
