@@ -43,6 +43,13 @@ NOTE_STEP = 0.034
 # Offset (degrees longitude) between the coloured dots of a municipality with two arrangements.
 DOUBLE_DOT_OFFSET = 0.075
 EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
+# National scale (issue 11): beyond this many municipalities in the frame, gaps and doubles get
+# plain outlines instead of crosses and dots; beyond this many arrangements the small ones
+# share one legend entry.
+CROWDED_FRAME = 40
+CROWDED_NOTE = "Mange kommuner i kartet: velg en region for å se kryss (ingen ordning) og prikker (flere ordninger)."
+LEGEND_MAX_ENTRIES = 12
+OTHER_ARRANGEMENTS_GROUP = "andre-ordninger"
 # Network line classes: (lowest shared count, highest, line width, colour, legend label). Weak
 # ties are thin and pale, strong ones thick and dark, so the strongest partnerships stand out
 # even when large companies tie every municipality to every other.
@@ -307,6 +314,7 @@ def service_map_spec(
     data = data or service_map_data(model, service, region=region, sector=sector, legal_form=legal_form)
     traces = [base_trace(model, base), selection_trace(model, base, municipality)]
     memberships = data.memberships
+    listed, grouped = legend_split(data)
     for arrangement_id, name in data.arrangements:
         rows = memberships[memberships["arrangement_id"] == arrangement_id]
         color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
@@ -316,10 +324,15 @@ def service_map_spec(
         legend_name = plain(short_name(name))
         if members_in_legend:
             legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
+        if arrangement_id in grouped:
+            # One legend entry for all the small arrangements: the legend stays short.
+            legend_name = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
+            legend_shown = arrangement_id != grouped[0]
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=arrangement_id)
+            group = OTHER_ARRANGEMENTS_GROUP if arrangement_id in grouped else arrangement_id
+            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=group)
             # Set after _choropleth's escaping: member_legend_name escapes the names and adds markup.
             trace["name"] = legend_name
             if not surveyed:
@@ -334,15 +347,20 @@ def service_map_spec(
     frame = model.region_municipalities(region)
     # Gaps and doubles are marked where the map looks: the region, or the surveyed set.
     in_frame = set(frame)
-    traces.extend(_double_traces(data, base, colors, in_frame))
-    traces.extend(_gap_traces(data, base, in_frame))
+    # A map of many municipalities (a county, the country) would be crosses and dots all over:
+    # it gets plain outlines, and the marks come with a region.
+    crowded = len(in_frame) > CROWDED_FRAME
+    traces.extend(_double_traces(data, base, colors, in_frame, crowded))
+    traces.extend(_gap_traces(data, base, in_frame, crowded))
     if labels:
         main = set(memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
-        marked = {number for number in (*data.gaps, *data.doubles) if number in in_frame}
+        marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
         traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
+    if crowded and (data.gaps or data.doubles):
+        notes.append(CROWDED_NOTE)
     notes.append("Klikk på en ordning i tegnforklaringen for å vise bare den; klikk igjen for å vise alle.")
     empty = None if data.arrangements else EMPTY_MESSAGE
     title = f"{data.service_label}: ordninger per kommune"
@@ -387,11 +405,31 @@ def _choropleth(
     }
 
 
-def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]:
-    """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement."""
+def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple[list[str], list[str]]:
+    """(arrangements with their own legend entry, arrangements sharing one), largest first.
+
+    Up to `limit` arrangements each get an entry; beyond that the largest `limit - 1` do and the
+    rest share one («29 mindre ordninger»), so a national register's legend does not scroll.
+    """
+    ids = [arrangement_id for arrangement_id, _name in data.arrangements]
+    if len(ids) <= limit:
+        return ids, []
+    sizes = data.memberships.groupby("arrangement_id").size()
+    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), ids.index(arrangement_id)))
+    own = set(by_size[: limit - 1])
+    return [i for i in ids if i in own], [i for i in ids if i not in own]
+
+
+def _gap_traces(data, base: MapBase, in_frame: set[str], crowded: bool = False) -> list[dict[str, Any]]:
+    """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement
+    (on a crowded map white with a plain dark outline, no cross)."""
     gaps = [number for number in data.gaps if number in base.anchors and number in in_frame]
     if not gaps:
         return []
+    if crowded:
+        outline = _choropleth(base, gaps, palette.GAP_FILL, data.hover, name=NO_ARRANGEMENT, group="gap",
+                              line_color=palette.GAP_LINE, line_width=1)
+        return [outline | {"showlegend": True, "name": f"{NO_ARRANGEMENT} (hvit)"}]
     outline = _choropleth(
         base,
         gaps,
@@ -420,14 +458,21 @@ def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]
     return [outline | {"showlegend": False}, crosses, key]
 
 
-def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set[str]) -> list[dict[str, Any]]:
-    """Heavy outline plus one dot per arrangement for municipalities in two arrangements.
+def _double_traces(
+    data, base: MapBase, colors: Mapping[str, str], in_frame: set[str], crowded: bool = False
+) -> list[dict[str, Any]]:
+    """Heavy outline plus one dot per arrangement for municipalities in two arrangements
+    (on a crowded map a thin dark outline only).
 
     Each dot sits on a white halo so a dot keeps its colour on a polygon of the same colour.
     """
     doubles = [number for number in data.doubles if number in base.anchors and number in in_frame]
     if not doubles:
         return []
+    if crowded:
+        outline = _choropleth(base, doubles, "rgba(0,0,0,0)", data.hover, name="To ordninger", group="double",
+                              line_color=palette.DOUBLE_LINE, line_width=1.2)
+        return [outline | {"showlegend": True, "name": "To eller flere ordninger (mørk kant)"}]
     outline = _choropleth(
         base,
         doubles,
