@@ -50,6 +50,8 @@ CROWDED_FRAME = 40
 CROWDED_NOTE = "Mange kommuner i kartet: velg en region for å se kryss (ingen ordning) og prikker (flere ordninger)."
 LEGEND_MAX_ENTRIES = 12
 OTHER_ARRANGEMENTS_GROUP = "andre-ordninger"
+# plotly orders legend entries by rank (default 1000): the shared entry comes after the named ones.
+GROUPED_LEGEND_RANK = 1001
 # Network line classes: (lowest shared count, highest, line width, colour, legend label). Weak
 # ties are thin and pale, strong ones thick and dark, so the strongest partnerships stand out
 # even when large companies tie every municipality to every other.
@@ -322,7 +324,8 @@ def service_map_spec(
         outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
         legend_shown = False
         legend_name = plain(short_name(name))
-        if members_in_legend:
+        # Members beside the legend while it is short enough to read them (not at national scale).
+        if members_in_legend and not grouped:
             legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
         if arrangement_id in grouped:
             # One legend entry for all the small arrangements: the legend stays short.
@@ -340,6 +343,8 @@ def service_map_spec(
                 del trace["hovertext"], trace["hoverinfo"]
                 header = "<b>%{properties.kommune}</b><br>"
                 trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+            if arrangement_id in grouped:
+                trace["legendrank"] = GROUPED_LEGEND_RANK
             traces.append(trace | {"showlegend": not legend_shown})
             legend_shown = True
     if show_network:
@@ -462,7 +467,7 @@ def _double_traces(
     data, base: MapBase, colors: Mapping[str, str], in_frame: set[str], crowded: bool = False
 ) -> list[dict[str, Any]]:
     """Heavy outline plus one dot per arrangement for municipalities in two arrangements
-    (on a crowded map a thin dark outline only).
+    (on a crowded map none: the hover lists both, and a region shows the marks).
 
     Each dot sits on a white halo so a dot keeps its colour on a polygon of the same colour.
     """
@@ -470,9 +475,8 @@ def _double_traces(
     if not doubles:
         return []
     if crowded:
-        outline = _choropleth(base, doubles, "rgba(0,0,0,0)", data.hover, name="To ordninger", group="double",
-                              line_color=palette.DOUBLE_LINE, line_width=1.2)
-        return [outline | {"showlegend": True, "name": "To eller flere ordninger (mørk kant)"}]
+        # Outlines over half a country read as one dark mass: the hover tells, and a region shows the marks.
+        return []
     outline = _choropleth(
         base,
         doubles,
