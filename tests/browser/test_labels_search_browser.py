@@ -134,3 +134,30 @@ def test_br106_profile_opens_with_the_service_in_view_and_is_announced(page, liv
     )
     assert page.evaluate(OVERLAPPING_CELL_TEXT) == []
     screenshot(page, "11-profile-flesberg-ppt-1440")
+
+
+def test_br107_a_national_upload_gives_a_readable_map_and_a_short_summary(page, live_app: LiveApp) -> None:
+    if not live_app.real:
+        pytest.skip("needs the real registry of 356 municipalities")
+    from fixtures import national_register_csv
+
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, live_app)
+    page.click("#upload-panel summary")
+    page.set_input_files(
+        "#upload input[type=file]", files=[{"name": "nasjonal.csv", "mimeType": "text/csv", "buffer": national_register_csv()}]
+    )
+    page.wait_for_function("document.querySelector('#dataset-label').textContent.includes('3000 ordninger')", timeout=120_000)
+    page.wait_for_function("document.querySelector('#map-message').textContent.includes('356 kommuner')")
+    page.wait_for_function("document.querySelector('#map .legend').textContent.includes('mindre ordninger')")
+    summary = page.inner_text("#map-message")
+    assert len(summary) < 300 and "(alle i «Tabell»)" in summary, summary
+    graph = "document.querySelector('#map .js-plotly-plot')"
+    legend_entries = page.evaluate(f"{graph}._fullData.filter(t => t.showlegend && t.visible !== false).length")
+    assert legend_entries <= 14, "the legend groups the small arrangements instead of scrolling"
+    crosses = page.evaluate(f"{graph}.data.filter(t => t.marker && t.marker.symbol === 'x').length")
+    dots = page.evaluate(f"{graph}.data.filter(t => t.name === 'To ordninger').length")
+    assert crosses == 0 and dots == 0, "no crosses or dots all over the country"
+    names = shown_names(page)
+    assert 20 <= len(names) < 200, "names thin out at national scale"
+    screenshot(page, "11-national-upload-service-map", selector="#map-panel")
