@@ -510,7 +510,8 @@ def map_view(
         members_in_legend=True,
     )
     title = f"{data.service_label} – {where}"
-    return figure, title, service_summary(model, data, region, sector, legal_form)
+    # On paper there is no «Tabell» to point to: the pack's CSV has every name.
+    return figure, title, service_summary(model, data, region, sector, legal_form, rest="")
 
 
 def view_filename(state: ViewState, fmt: str, date: dt.date) -> str:
