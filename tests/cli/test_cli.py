@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import DATA, GEODATA, REAL_DATA, REPO, copy_trees, national_register_csv, real_geodata_ready
+from fixtures import (
+    DATA,
+    GEODATA,
+    REAL_DATA,
+    REPO,
+    copy_trees,
+    national_register_csv,
+    real_geodata_ready,
+)
 
 from dashboard.cli.main import build_parser, main
 from dashboard.output.template import template_csv_bytes
