@@ -110,8 +110,11 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
         surveys[structure] = prepare(shown, base, structures, own_structure=model.structure)
     drafts = Drafts(engine)
     accounts = Accounts(engine)
-    # Uploads are read in the structure new registers get (2024 where geodata/ has it).
-    uploads = UploadedFiles(store.base_of(None), drafts)
+    # Uploads are read in the structure new registers get (2024 where geodata/ has it), or in the
+    # other one when only that reads the file.
+    default = store.base_of(None)
+    others = [base for structure, base in structures.items() if structure != default.structure]
+    uploads = UploadedFiles(default, drafts, others[0] if others else None)
     datasets = PageDatasets(store, uploads, surveys[model.structure], surveys)
     app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
     register(app, datasets)

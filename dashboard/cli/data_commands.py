@@ -18,7 +18,7 @@ from dashboard.cli.common import (
 )
 from dashboard.data.model import CooperationModel
 from dashboard.data.problems import DataError
-from dashboard.data.sheets import read_user_file
+from dashboard.data.sheets import read_in_either_structure
 from dashboard.data.structures import DEFAULT_STRUCTURE, STRUCTURE_LABELS
 from dashboard.output.safe_csv import to_safe_csv
 
@@ -84,10 +84,11 @@ def _validate(args: argparse.Namespace) -> int:
     structure = args.struktur or (DEFAULT_STRUCTURE if DEFAULT_STRUCTURE in bases else min(bases))
     if structure not in bases:
         raise UsageError(f"Kommunestrukturen {structure} finnes ikke i {args.geodata_dir}")
-    base = bases[structure]
     structure_line = f"Kommunestruktur: {STRUCTURE_LABELS[structure]}"
+    # Without --struktur as a new register: 2024, or 2020 where only that reads the file.
+    order = [bases[structure]] if args.struktur else sorted(bases.values(), key=lambda base: base.structure != structure)
     try:
-        upload = read_user_file(content, path.name, base.registry, base)
+        upload = read_in_either_structure(content, path.name, order)
     except DataError as error:
         print(f"{path.name}: {error.count_text()} — ingenting er lest inn.")
         for problem in error.problems:
@@ -98,7 +99,7 @@ def _validate(args: argparse.Namespace) -> int:
     fylker = [name for _rid, name, kind in regions if kind == "fylke"]
     others = [name for _rid, name, kind in regions if kind != "fylke"]
     print(f"{path.name} er gyldig.")
-    print(structure_line)
+    print(f"Kommunestruktur: {STRUCTURE_LABELS[upload.structure]}")
     print(f"Ordninger: {len(upload.arrangements)}")
     print(f"Kommuner: {len(upload.focus)} ({short_list([name for _knr, name in upload.municipality_options()])})")
     print(f"Fylker: {len(fylker)} ({short_list(fylker)})")

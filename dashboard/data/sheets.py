@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -95,6 +96,34 @@ def read_user_file(
         raise
     except Exception as error:  # last line of defence: a user's file must never show a traceback
         raise DataError([Problem(label, None, None, None, f"filen kunne ikke leses ({type(error).__name__})")]) from error
+
+
+def read_in_either_structure(content: bytes, filename: str, bases: Sequence[CooperationModel]) -> CooperationModel:
+    """`read_user_file` in the first structure of `bases` that reads the file (new registers and
+    uploads: 2024, then 2020), so an old list with Ålesund 1507 is read in 2020 instead of refused.
+
+    The model says in a notice when it was not the first; when none reads it, DataError lists
+    the first structure's problems (the default is what the user is told to write).
+    """
+    first_error: DataError | None = None
+    for position, base in enumerate(bases):
+        try:
+            model = read_user_file(content, filename, base.registry, base)
+        except DataError as error:
+            first_error = first_error or error
+            if not error.problems or error.problems[0].row is None:
+                break  # the file itself (size, format, columns): no other structure reads it either
+            continue
+        if position == 0:
+            return model
+        assert first_error is not None
+        notice = (
+            f"{first_error.problems[0].file}: lest med kommunestrukturen {model.structure}, som passer med filen "
+            f"(med {bases[0].structure}-strukturen: {first_error.count_text()}, bl.a. {first_error.problems[0]})"
+        )
+        return replace(model, notices=(notice, *model.notices))
+    assert first_error is not None
+    raise first_error
 
 
 def _user_rows(content: bytes, label: str) -> _Rows:

@@ -22,7 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.data.model import CooperationModel, established_by
-from dashboard.data.sheets import USER_COLUMNS, model_from_rows, read_user_file
+from dashboard.data.sheets import (
+    USER_COLUMNS,
+    model_from_rows,
+    read_in_either_structure,
+    read_user_file,
+)
 from dashboard.data.structures import DEFAULT_STRUCTURE, STRUCTURES
 from dashboard.store import SURVEY_SLUG
 from dashboard.store import records as rec
@@ -162,6 +167,10 @@ class RegisterStore:
         self.bases = dict(bases or {base.structure: base})
         self.default_structure = DEFAULT_STRUCTURE if DEFAULT_STRUCTURE in self.bases else base.structure
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def bases_in_order(self) -> list[CooperationModel]:
+        """The survey per structure, the default structure first (how a new file is tried)."""
+        return sorted(self.bases.values(), key=lambda base: base.structure != self.default_structure)
 
     def base_of(self, structure: str | None) -> CooperationModel:
         """The survey in `structure` (the default one for None): vocabulary, registry and boundaries of a register."""
@@ -313,11 +322,15 @@ class RegisterStore:
                 raise RegisterError(f"«{slug}» er den innebygde kartleggingen og kan ikke overskrives")
             if register is not None and structure is not None and structure != register.structure:
                 raise RegisterError(f"registeret «{slug}» bruker kommunestrukturen {register.structure}, ikke {structure}")
-            structure = register.structure if register is not None else (structure or self.default_structure)
+            chosen = register.structure if register is not None else structure
             current = self._active(session, register) if register is not None else []
             name = (name or (register.name if register else "")).strip()
-        base = self.base_of(structure)
-        model = read_user_file(content, filename, base.registry, base)
+        if chosen is None:  # a new register: the default structure, or the other where only it reads the file
+            model = read_in_either_structure(content, filename, self.bases_in_order())
+        else:
+            base = self.base_of(chosen)
+            model = read_user_file(content, filename, base.registry, base)
+        structure = model.structure
         if not name:
             raise RegisterError("registeret trenger et navn (--name)")
         if len(name) > MAX_NAME_CHARS:

@@ -93,8 +93,11 @@ class UploadedFiles:
     a user's data; the resolver's bounded cache keeps the derived datasets.
     """
 
-    def __init__(self, base: "CooperationModel", drafts: "Drafts") -> None:
+    def __init__(self, base: "CooperationModel", drafts: "Drafts", fallback: "CooperationModel | None" = None) -> None:
         self.base = base
+        # A file that does not read in `base`'s structure (2024) but does in `fallback`'s (2020,
+        # an old list with Ålesund 1507) is read in that one, with a notice.
+        self.bases = [base] if fallback is None else [base, fallback]
         self.drafts = drafts
         # Refused files by content hash: sending the same bad file again costs a hash, not a parse.
         self._refused: BoundedCache["DataError"] = BoundedCache(MAX_REMEMBERED_REFUSALS)
@@ -102,7 +105,7 @@ class UploadedFiles:
     def accept(self, contents: str, filename: str | None, register: str) -> dict[str, Any]:
         """The store value of an uploaded file once it validates; DataError with every problem otherwise."""
         from dashboard.data.problems import DataError
-        from dashboard.data.sheets import read_user_file
+        from dashboard.data.sheets import read_in_either_structure
 
         content = upload_bytes(contents, filename)
         label = filename_label(filename)
@@ -111,7 +114,7 @@ class UploadedFiles:
         if known is not None:
             raise known
         try:
-            read_user_file(content, label, self.base.registry, self.base)
+            read_in_either_structure(content, label, self.bases)
         except DataError as error:
             self._refused.put(key, error)
             raise
@@ -120,14 +123,14 @@ class UploadedFiles:
     def __call__(self, draft_id: str) -> "CooperationModel | None":
         """The model of a live draft, or None (unknown, expired or no longer valid)."""
         from dashboard.data.problems import DataError
-        from dashboard.data.sheets import read_user_file
+        from dashboard.data.sheets import read_in_either_structure
 
         loaded = self.drafts.load(draft_id)
         if loaded is None:
             return None
         content, label = loaded
         try:
-            return read_user_file(content, label, self.base.registry, self.base)
+            return read_in_either_structure(content, label, self.bases)
         except DataError:
             return None
 

@@ -284,7 +284,7 @@ def test_reg041_a_register_keeps_its_declared_structure(structured_store: Regist
 
 def test_reg042_a_split_municipality_is_an_error_naming_its_parts(structured_store: RegisterStore) -> None:
     with pytest.raises(DataError) as error:
-        structured_store.plan_import(sheet("navn;deltakere", "Gammel;1507, Giske"), "gammel.csv", name="Gammel")
+        structured_store.plan_import(sheet("navn;deltakere", "Gammel;1507, Giske"), "gammel.csv", name="Gammel", structure="2024")
     assert "«1507» er Ålesund (1507) i kommunestrukturen 2020, som ikke svarer til én kommune i 2024" in str(error.value)
     assert "gammel.csv, rad 2, kolonne «deltakere»" in str(error.value)
 
@@ -306,3 +306,10 @@ def test_reg043_registers_made_before_the_migration_are_2020(database_url: str) 
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
         assert connection.scalar(text("SELECT structure FROM registers WHERE slug = 'gammel'")) == "2020"
+
+
+def test_reg044_a_new_register_from_an_old_2020_list_is_2020(structured_store: RegisterStore) -> None:
+    plan = structured_store.plan_import(sheet("navn;deltakere", "Gammel;1507, Giske"), "gammel.csv", name="Gammel")
+    assert plan.structure == "2020" and plan.model.notices[0].startswith("gammel.csv: lest med kommunestrukturen 2020")
+    structured_store.apply_import(plan, "test")
+    assert structured_store.info("gammel").structure == "2020"

@@ -34,7 +34,7 @@ def resolver(sqlite_url: str) -> PageDatasets:
         s: prepare(m, MapBase.from_boundaries(m.boundaries, geojson_url=f"/_geo/kommuner-{s}.json"), bases, own_structure="2020")
         for s, m in bases.items()
     }
-    return PageDatasets(store, UploadedFiles(store.base_of(None), Drafts(engine)), surveys["2020"], surveys)
+    return PageDatasets(store, UploadedFiles(store.base_of(None), Drafts(engine), bases["2020"]), surveys["2020"], surveys)
 
 
 def test_sweb001_the_survey_in_2024_has_todays_numbers_counties_and_map(resolver: PageDatasets) -> None:
@@ -89,3 +89,14 @@ def test_sweb004_a_2024_spreadsheet_naming_haram_and_alesund_validates_and_maps(
     locations = {str(loc) for trace in spec["data"] for loc in (trace.get("locations") or [])}
     assert {"1508", "1580"} <= locations and dataset.base.geojson == "/_geo/kommuner-2024.json"
     assert "Nordre Sunnmøre legevakt" in str(spec) and message.startswith("Legevakt:")
+
+
+def test_sweb005_an_old_list_that_reads_only_in_2020_is_read_in_2020_and_says_so(resolver: PageDatasets) -> None:
+    old = "navn;tjeneste;deltakere\r\nSunnmøre IKT;IKT;1507, Giske\r\n"  # Ålesund's 2020 number: split in 2024
+    contents = "data:text/csv;base64," + base64.b64encode(old.encode("utf-8")).decode("ascii")
+    out = upload_outcome(resolver.uploads, resolver, ids.UPLOAD, contents, "gammel.csv", None, ViewState())
+    assert out[1] == [] and out[0]["draft"]
+    dataset = resolver(out[0])
+    assert dataset.model.structure == "2020" and set(dataset.model.focus) == {"1507", "1532"}
+    assert dataset.model.notices[0].startswith("gammel.csv: lest med kommunestrukturen 2020")
+    assert dataset.allowed.structures == {"2020", "2024"}, "and it can be shown in 2024 like the survey"
