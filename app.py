@@ -21,6 +21,7 @@ from dashboard.views.map_base import MapBase
 from dashboard.web.auth import install_auth
 from dashboard.web.callbacks import register
 from dashboard.web.changes_callbacks import changes_slide, register_changes
+from dashboard.web.device_callbacks import register_devices
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
 from dashboard.web.guards import install_request_guards, install_security_headers
@@ -32,7 +33,7 @@ from dashboard.web.registers import (
     page_layouts,
 )
 from dashboard.web.reimport_callbacks import register_reimport
-from dashboard.web.serving import serve_boundaries
+from dashboard.web.serving import plotly_preload_tag, serve_boundaries, serve_plotly
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
 
@@ -55,6 +56,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
+        {%plotly_preload%}
     </head>
     <body>
         {%app_entry%}
@@ -97,7 +99,9 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
         compress=True,
         update_title=None,
     )
-    app.index_string = INDEX_TEMPLATE
+    # Our plotly.js (only the trace types the app draws) in place of Dash's full one, fetched
+    # early but after the page's own scripts: the map needs it, the first paint does not.
+    app.index_string = INDEX_TEMPLATE.replace("{%plotly_preload%}", plotly_preload_tag(serve_plotly(app.server, app.config.routes_pathname_prefix)))
     geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
     survey = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
     drafts = Drafts(engine)
@@ -110,6 +114,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")), changes_slide(store))
     register_edit(app, store, datasets)
     register_changes(app, datasets, store)
+    register_devices(app)
     register_reimport(app, store, drafts, accounts)
     add_register_routes(app, store)
     install_auth(app.server, store, accounts, shared_secret(engine))
