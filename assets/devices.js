@@ -1,8 +1,8 @@
 /* Tablets and phones (see assets/style_devices.css).
  * - The filters are a drawer: «Filtre» opens it (aria-expanded), «Lukk filtrene» or Esc closes it
  *   and focus returns to «Filtre». On desktop the drawer is always shown and the buttons hidden.
- * - On a phone the map's legend goes under the map (clientside callback devices.compactMap),
- *   so the map keeps the full width instead of sharing it with the legend.
+ * - On a phone or a tablet in portrait the map's legend goes under the map (clientside callback
+ *   devices.compactMap), so the map keeps the full width instead of sharing it with the legend.
  * Ids must match dashboard/web/ids.py. Local script, no dependencies. */
 (function () {
   "use strict";
@@ -10,7 +10,8 @@
   var DRAWER = "filter-drawer";
   var CLOSE = "filter-close";
   var OPEN_CLASS = "drawer-open";
-  var PHONE = "(max-width: 599px)";
+  // Phones and tablets in portrait: the legend beside the map would take half the width.
+  var COMPACT = "(max-width: 799px)";
 
   function drawerOpen() {
     var drawer = document.getElementById(DRAWER);
@@ -56,7 +57,7 @@
     setOpen(false, true);
   });
 
-  // Phone map: the notes under the map (attribution first) become one wrapped block, and the
+  // Compact map: the notes under the map (attribution first) become one wrapped block, and the
   // legend goes under them across the full width, so the map itself gets the screen's width.
   // Runs again after every server update of the figure (which sends the notes unwrapped).
   var NOTE_LINE_PX = 16;
@@ -112,7 +113,7 @@
     var notesHeight = lines.length * NOTE_LINE_PX + 14;
     var legendHeight = rows ? rows * LEGEND_ROW_PX + 44 : 0;
     var top = (layout.margin && layout.margin.t) || 48;
-    var mapHeight = Math.min(screenWidth, 520);
+    var mapHeight = Math.min(screenWidth, 600);
     return {
       annotations: others.concat(block),
       margin: { l: 2, r: 2, t: top, b: notesHeight + legendHeight + 6 },
@@ -124,7 +125,7 @@
     devices: {
       compactMap: function (figure) {
         var clientside = window.dash_clientside;
-        if (!figure || !window.matchMedia(PHONE).matches || !clientside.Patch) {
+        if (!figure || !window.matchMedia(COMPACT).matches || !clientside.Patch) {
           return clientside.no_update;
         }
         var wanted = compactLayout(figure, window.innerWidth);

@@ -8,7 +8,7 @@ from dashboard.web import ids
 
 
 def register_devices(app: Dash) -> None:
-    """On a phone, whenever the map's figure arrives or changes: notes wrapped, legend under the map."""
+    """On a phone or a portrait tablet (≤ 799 px), whenever the map's figure arrives or changes: notes wrapped, legend under the map."""
     app.clientside_callback(
         ClientsideFunction(namespace="devices", function_name="compactMap"),
         Output(ids.MAP, "figure", allow_duplicate=True),
