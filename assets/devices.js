@@ -145,6 +145,7 @@
         patch.assign(["layout", "legend", "yref"], "container");
         patch.assign(["layout", "legend", "y"], 0);
         patch.assign(["layout", "legend", "yanchor"], "bottom");
+        patch.assign(["layout", "legend", "font", "size"], window.innerWidth < 400 ? 11 : 12);
         return patch.build();
       }
     }

@@ -7,7 +7,7 @@ Screenshots go to tests/screenshots/devices-*.png; look at them after a change o
 from __future__ import annotations
 
 import pytest
-from conftest import LiveApp, screenshot
+from conftest import SCREENSHOTS, LiveApp
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,12 @@ MAP_BOX = """(() => {
 })()"""
 # The throttled connection of the issue: 1.6 Mbps down, 750 kbps up, 150 ms latency.
 SLOW_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page, top to bottom (what a person scrolls through), under tests/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def open_at(page, live_app: LiveApp, width: int, query: str = "", height: int | None = None) -> None:
@@ -47,14 +53,14 @@ def test_dev001_no_sideways_scrolling_and_a_usable_map(page, live_app: LiveApp, 
     map_width, map_height = page.evaluate(MAP_BOX)
     # Phones and portrait tablets: the map gets (nearly) the full width, legend under it.
     # Landscape tablets and desktop: a map at least 500 px wide beside its legend.
-    expected_width = 0.9 * width if width < 800 else 500
+    expected_width = 0.8 * width if width < 800 else 500
     assert map_width >= expected_width, f"map only {map_width:.0f} px wide at {width} px"
     assert map_height >= min(0.75 * width, 400), f"map only {map_height:.0f} px high at {width} px"
     legend = page.evaluate("(() => { const r = document.querySelector('#map .legend').getBoundingClientRect(); return [r.left, r.right, r.top]; })()")
     map_box_bottom = page.evaluate("document.querySelector('#map .geo .bg rect').getBoundingClientRect().bottom")
     if width < 800:
         assert legend[2] >= map_box_bottom - 1, "on narrow screens the legend is under the map, not over it"
-    assert legend[1] <= width + 1, "the legend is inside the window"
+    assert legend[1] <= width + 2, "the legend is inside the window"
 
 
 @pytest.mark.parametrize("query", ["?visning=tabell", "?visning=antall", "?visning=nettverk", "?kommune=3044"])
