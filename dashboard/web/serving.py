@@ -121,6 +121,12 @@ def serve_plotly(server: Flask, routes_prefix: str = "/", bundle: Path = PLOTLY_
     return url
 
 
-def plotly_preload_tag(url: str) -> str:
-    """<link> that starts the plotly.js download with the page, at low priority (the map needs it, the first paint not)."""
-    return f'<link rel="preload" href="{url}" as="script" fetchpriority="low">'
+def preload_tags(plotly: str, map_data: list[str]) -> str:
+    """<link>s that start the map's downloads with the page instead of after Dash has drawn it.
+
+    Low priority: the page's own scripts come first. The map's data is fetched by plotly.js with
+    XMLHttpRequest (CORS mode, same-origin credentials), which `crossorigin="anonymous"` matches.
+    """
+    tags = [f'<link rel="preload" href="{plotly}" as="script" fetchpriority="low">']
+    tags += [f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous" fetchpriority="low">' for url in map_data]
+    return "\n        ".join(tags)

@@ -81,3 +81,11 @@ def test_pb005_every_trace_type_the_figures_use_is_in_the_bundle() -> None:
     missing = used - NOT_TRACES - registered_traces()
     assert not missing, f"trace types used but not in vendor/plotly/entry.js: {sorted(missing)}"
     assert registered_traces() == {"scatter", "choropleth", "scattergeo", "bar"}
+
+
+def test_pb006_every_map_projection_is_one_the_bundle_has() -> None:
+    """The bundle leaves out d3-geo-projection's exotic projections; d3-geo's mercator is in."""
+    used: set[str] = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        used |= set(re.findall(r"""["']projection["']\s*:\s*\{\s*["']type["']\s*:\s*["']([\w ]+)["']""", path.read_text(encoding="utf-8")))
+    assert used == {"mercator"}, f"projection types used: {sorted(used)}; a new one needs vendor/plotly/no_extra_projections.js reviewed"
