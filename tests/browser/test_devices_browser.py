@@ -92,7 +92,7 @@ def test_dev003_tablet_filters_are_a_keyboard_drawer(page, live_app: LiveApp) ->
     page.wait_for_function("document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'true'")
     assert drawer.is_visible()
     assert page.evaluate("document.getElementById('filter-drawer').contains(document.activeElement)"), "focus moves into the drawer"
-    assert page.locator("#service").is_visible()
+    page.locator("#service").wait_for(state="visible")
     screenshot(page, "devices-768-filtre-aapne")
     page.keyboard.press("Escape")
     page.wait_for_function("document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'false'")
@@ -111,7 +111,8 @@ def test_dev004_desktop_shows_the_filters_beside_the_map(page, live_app: LiveApp
     open_at(page, live_app, 1440)
     assert not page.locator("#filter-toggle").is_visible()
     assert not page.locator("#filter-close").is_visible()
-    assert page.locator("#filter-drawer").is_visible() and page.locator("#service").is_visible()
+    assert page.locator("#filter-drawer").is_visible()
+    page.locator("#service").wait_for(state="visible")
 
 
 def test_dev005_text_at_200_percent_stays_usable(page, live_app: LiveApp) -> None:
@@ -126,7 +127,7 @@ def test_dev005_text_at_200_percent_stays_usable(page, live_app: LiveApp) -> Non
     assert scroll_width <= inner_width, f"200 % text makes the page {scroll_width} px wide"
     page.locator("#filter-toggle").click()
     page.wait_for_function("document.getElementById('filter-toggle').getAttribute('aria-expanded') === 'true'")
-    assert page.locator("#service").is_visible()
+    page.locator("#service").wait_for(state="visible")
     screenshot(page, "devices-1024-tekst-200-filtre")
 
 
