@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Sequence
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard.output.safe_csv import to_safe_csv
-from dashboard.views import figures
+from dashboard.views import alignment_figures, figures
 from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_data import (
     UNKNOWN_HOST,
@@ -29,11 +29,13 @@ from dashboard.views.view_data import (
     totals_rows,
 )
 from dashboard.views.view_state import (
+    VIEW_ALIGNMENT,
     VIEW_INTENSITY,
     VIEW_NETWORK,
     VIEW_SERVICE_MAP,
     VIEW_TABLE,
     ViewState,
+    chosen_services,
     parse_query,
     to_query,
     valid_date,
@@ -56,6 +58,10 @@ STATE_OUTPUTS = (
     (ids.MUNICIPALITY, "value"),
     (ids.NETWORK, "value"),
     (ids.PER, "value"),
+    # «Samsvar» (dashboard/web/samsvar_layout.py): the chosen services and the two compared.
+    (ids.SAMSVAR_SERVICES, "value"),
+    (ids.SAMSVAR_COMPARE_FIRST, "value"),
+    (ids.SAMSVAR_COMPARE_SECOND, "value"),
 )
 
 
@@ -71,10 +77,14 @@ def state_from_controls(
     municipality: str | None,
     network: Sequence[str] | None,
     per: str | None = None,
+    services: Sequence[str] | None = None,
+    compare_first: str | None = None,
+    compare_second: str | None = None,
     *,
     default_service: str,
 ) -> ViewState:
     """The ViewState the controls currently show (empty values mean "no filter", a bad date none)."""
+    compare = (compare_first, compare_second)
     return ViewState(
         view=view or VIEW_SERVICE_MAP,
         service=service or default_service,
@@ -84,11 +94,15 @@ def state_from_controls(
         municipality=municipality or None,
         network=NETWORK_ON in (network or []),
         per=valid_date(per),
+        services=tuple(dict.fromkeys(service for service in (services or []) if isinstance(service, str))),
+        compare=compare if all(compare) and compare_first != compare_second else (),
     )
 
 
-def control_values(state: ViewState) -> tuple[Any, ...]:
-    """Control values for a state, in STATE_OUTPUTS order."""
+def control_values(state: ViewState, default_services: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Control values for a state, in STATE_OUTPUTS order («Samsvar»'s defaults filled in)."""
+    services = list(state.services or default_services)
+    compare = state.compare or tuple(services[:2])
     return (
         state.view,
         state.service,
@@ -98,6 +112,9 @@ def control_values(state: ViewState) -> tuple[Any, ...]:
         state.municipality,
         [NETWORK_ON] if state.network else [],
         state.per,
+        services,
+        compare[0] if compare else None,
+        compare[1] if len(compare) > 1 else None,
     )
 
 
@@ -131,8 +148,10 @@ def sync_state(
     default_service = dataset.allowed.default_service
     if trigger in (None, ids.URL):
         wanted = parse_query(search, dataset.allowed)
+        defaults = dataset.allowed.default_services
         values = tuple(
-            new if new != old else no_update for new, old in zip(control_values(wanted), control_values(current))
+            new if new != old else no_update
+            for new, old in zip(control_values(wanted, defaults), control_values(current, defaults))
         )
         return (no_update, *values)
     state = current
@@ -143,7 +162,7 @@ def sync_state(
             return (no_update, *unchanged)
         state = replace(current, municipality=number)
         values = tuple(no_update if (key, prop) != (ids.MUNICIPALITY, "value") else number for key, prop in STATE_OUTPUTS)
-    query = to_query(state, default_service)
+    query = to_query(state, default_service, dataset.allowed.default_services)
     return (no_update if query == (search or "") else query, *values)
 
 
@@ -164,6 +183,10 @@ def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, 
 
 def _map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
     model = dataset.model
+    if state.view == VIEW_ALIGNMENT:
+        services = chosen_services(state, dataset.allowed)
+        spec = alignment_figures.constellation_map_spec(model, dataset.base, services, state.region, state.municipality)
+        return spec, alignment_figures.constellation_summary(model, services, state.region)
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
         spec = figures.network_spec(

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from dash import dash_table, dcc, html
 
+from dashboard.data.alignment import default_services
 from dashboard.views.figures import FONT_FAMILY
 from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
 from dashboard.views.view_state import (
+    VIEW_ALIGNMENT,
     VIEW_INTENSITY,
     VIEW_NETWORK,
     VIEW_SERVICE_MAP,
@@ -20,6 +22,7 @@ from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.plotly_locale import plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
+from dashboard.web.samsvar_layout import samsvar_panel, services_field
 from dashboard.web.upload_layout import dataset_bar, upload_panel
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ VIEW_LABELS = {
     VIEW_NETWORK: "Nettverk",
     VIEW_INTENSITY: "Antall ordninger",
     VIEW_TABLE: "Tabell",
+    VIEW_ALIGNMENT: "Samsvar",
 }
 REGION_KIND_LABELS = {
     "kommuneregion": "kommuneregion",
@@ -133,6 +137,7 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                 id=ids.NETWORK_FIELD,
                 className="field",
             ),
+            services_field(model, state, default_services(model)),
             _field(
                 "Region",
                 dcc.Dropdown(
@@ -310,6 +315,7 @@ def build_layout(
                                 hidden=state.view != VIEW_INTENSITY,
                             ),
                             table_panel(state),
+                            samsvar_panel(model, state, default_services(model), graph_config(topojson_url, "samsvar")),
                         ],
                         className="main",
                     ),
