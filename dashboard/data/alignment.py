@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # A page, a link or a command line may choose at most this many services: the agreement matrix
 # grows with the square of the count, and a table wider than this is unreadable anyway.
 MAX_SERVICES = 12
+# How many services a register without the headline ones starts with.
+DEFAULT_COUNT = 6
 
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -51,15 +53,14 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 
 
 def default_services(model: "CooperationModel") -> tuple[str, ...]:
-    """The headline services the model has arrangements for, legevakt first (the issue's order)."""
-    used = _used_services(model)
+    """The headline services the model has arrangements for, legevakt first (the issue's order).
+
+    A register with none of them (an upload about other tasks) gets its first six services.
+    """
+    used = [service_id for service_id, _label in model.service_options()]
     main = [service_id for service_id in model.main_service_ids() if service_id in used]
     order = {service_id: position for position, service_id in enumerate(MAIN_SERVICE_FALLBACK)}
-    return tuple(sorted(main, key=lambda service_id: order.get(service_id, len(order))))
-
-
-def _used_services(model: "CooperationModel") -> set[str]:
-    return {service_id for service_id, _label in model.service_options()}
+    return tuple(sorted(main, key=lambda service_id: order.get(service_id, len(order)))) or tuple(used[:DEFAULT_COUNT])
 
 
 def partner_set(model: "CooperationModel", kommunenummer: str, service: str) -> frozenset[str] | None:

@@ -130,3 +130,11 @@ def test_sam013_survey_drammen_and_region(real_model):
     assert [row.kommunenummer for row in rows] == sorted(HALLINGDAL)
     value, pairs = alignment.agreement(real_model, "legevakt", "barnevernvakt")
     assert pairs == 231 and value == pytest.approx(0.89, abs=0.005)
+
+
+def test_sam007_register_without_headline_services_gets_its_own(register):
+    base = load_builtin_cached(DATA, GEODATA)
+    content = (HEADER + "\nRenovasjon Glåmdal,renovasjon,teknisk,\"Kongsvinger, Grue\",,IKS,,a\n").encode("utf-8")
+    model = read_user_file(content, "renovasjon.csv", base.registry, base)
+    assert alignment.default_services(model) == ("renovasjon",)
+    assert alignment.default_services(register) == ("legevakt", "ppt", "ikt")

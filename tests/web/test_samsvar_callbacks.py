@@ -1,0 +1,95 @@
+"""«Samsvar» callback bodies as plain functions: state in, components and figures out."""
+
+from __future__ import annotations
+
+from dash import Patch, no_update
+
+from dashboard.data.sheets import read_user_file
+from dashboard.views.datasets import prepare
+from dashboard.views.view_state import ViewState, parse_query, to_query
+from dashboard.web import callbacks, ids
+from dashboard.web import samsvar_callbacks as sc
+
+SAMSVAR = ViewState(view="samsvar")
+
+
+def text_of(component) -> str:
+    """Every text in a component tree, joined (what a screen reader would read)."""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(text_of(child) for child in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else text_of(children)
+
+
+def test_ssc001_outside_the_view_nothing_is_computed(fixture_dataset) -> None:
+    assert sc.samsvar_content(fixture_dataset, ViewState(), ids.SERVICE) == (no_update,) * len(sc.CONTENT_OUTPUTS)
+    assert sc.panel_hidden("samsvar") == (False, False) and sc.panel_hidden("kart") == (True, True)
+
+
+def test_ssc002_survey_content_and_a_municipality_change_redraws_only_the_grid(real_dataset) -> None:
+    grid, matrix, table, summary, first, second = sc.samsvar_content(real_dataset, SAMSVAR, ids.VIEW)
+    assert "Velg en kommune" in text_of(grid)
+    assert "89 %" in text_of(matrix) and "Sigdal" in text_of(table)
+    assert summary.startswith("Legevakt og barnevernvakt:")
+    assert first["layout"]["title"]["text"].startswith("Legevakt") and second["layout"]["title"]["text"].startswith("Barnevernvakt")
+    out = sc.samsvar_content(real_dataset, ViewState(view="samsvar", municipality="3044"), ids.MUNICIPALITY)
+    assert "Hol deltar i 6 av 6 tjenester med 3 ulike partnersett" in text_of(out[0])
+    assert out[1:4] == (no_update,) * 3 and all(isinstance(patch, Patch) for patch in out[4:])
+
+
+def test_ssc003_chosen_and_compared_services_from_the_link(real_dataset) -> None:
+    allowed = real_dataset.allowed
+    state = parse_query("?visning=samsvar&utvalg=ppt,nav,finnesikke&sammenlign=nav,ppt&kommune=3045", allowed)
+    assert (state.services, state.compare) == (("ppt", "nav"), ("nav", "ppt"))
+    _grid, matrix, _table, summary, _first, _second = sc.samsvar_content(real_dataset, state, ids.URL)
+    assert "Legevakt" not in text_of(matrix) and summary.startswith("Felles NAV-kontor og PP-tjeneste (PPT):")
+    assert to_query(state, allowed.default_service, allowed.default_services) == "?visning=samsvar&kommune=3045&utvalg=ppt,nav&sammenlign=nav,ppt"
+    # The defaults are left out of the link, also when the controls show them.
+    values = callbacks.control_values(SAMSVAR, allowed.default_services)
+    shown = callbacks.state_from_controls(*values, default_service=allowed.default_service)
+    assert to_query(shown, allowed.default_service, allowed.default_services) == "?visning=samsvar"
+
+
+def test_ssc004_an_upload_gets_the_view_too(fixture_dataset) -> None:
+    base_model = fixture_dataset.model
+    content = (
+        "navn,tjeneste,sektor,deltakere,vertskommune,organisasjonsform,etablert,kilde\n"
+        'LV Sør,legevakt,helse,"Kongsvinger, Eidskog, Grue",Kongsvinger,vertskommune,2010,a\n'
+        'PPT Vinger,ppt,helse,"Kongsvinger, Eidskog",,vertskommune,,b\n'
+    ).encode("utf-8")
+    upload = prepare(read_user_file(content, "glamdal.csv", base_model.registry, base_model), fixture_dataset.base)
+    assert upload.allowed.default_services == ("legevakt", "ppt")
+    grid, matrix, table, summary, first, _second = sc.samsvar_content(upload, ViewState(view="samsvar", municipality="3401"), None)
+    assert "Kongsvinger deltar i 2 av 2 tjenester med 2 ulike partnersett" in text_of(grid)
+    # Legevakt and PPT: only Kongsvinger and Eidskog take part in both, and they are partners in both.
+    assert "Eidskog" in text_of(table) and "100 %" in text_of(matrix) and "1 par" in text_of(matrix)
+    spec, message = callbacks.map_spec_and_message(upload, ViewState(view="samsvar"))
+    assert message.startswith("Samsvar for legevakt og PPT: 3 kommuner deltar. Flest ulike partnersett (2): Eidskog og Kongsvinger.")
+
+
+def test_ssc005_zoom_follows_once_and_the_echo_stops(fixture_dataset) -> None:
+    moved = {"geo.center.lon": 9.1, "geo.center.lat": 60.2, "geo.projection.scale": 2.5, "dragmode": "pan"}
+    first, second, last = sc.synced_view(ids.SAMSVAR_COMPARE_MAP_FIRST, moved, None, None)
+    assert first is no_update and isinstance(second, Patch)
+    assert last == {"geo.center.lon": 9.1, "geo.center.lat": 60.2, "geo.projection.scale": 2.5}
+    assert sc.synced_view(ids.SAMSVAR_COMPARE_MAP_SECOND, moved, moved, last) == (no_update, no_update, no_update)
+    assert sc.synced_view(ids.SAMSVAR_COMPARE_MAP_SECOND, None, {"autosize": True}, last) == (no_update, no_update, no_update)
+
+
+def test_ssc006_a_click_on_a_compare_map_selects_the_municipality(fixture_dataset) -> None:
+    click = {"points": [{"location": "3044"}]}
+    assert sc.picked_municipality(fixture_dataset, click, None) == "3044"
+    assert sc.picked_municipality(fixture_dataset, click, "3044") is no_update
+    assert sc.picked_municipality(fixture_dataset, {"points": [{"location": "9999"}]}, None) is no_update
+
+
+def test_ssc007_downloads(real_dataset) -> None:
+    table = sc.table_download(real_dataset, SAMSVAR)
+    assert table["filename"] == "samsvar-konstellasjoner.csv" and "Sigdal,3045,6,5" in table["content"]
+    matrix = sc.matrix_download(real_dataset, ViewState(view="samsvar", region="hallingdal"))
+    assert matrix["filename"] == "samsvar-matrise-hallingdal.csv" and matrix["content"].startswith("\ufeffTjeneste,Legevakt")
+    assert sc.grid_download(real_dataset, SAMSVAR) is no_update
+    grid = sc.grid_download(real_dataset, ViewState(view="samsvar", municipality="3005"))
+    assert "Legevakt,x,x" in grid["content"]
