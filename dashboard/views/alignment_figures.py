@@ -159,7 +159,6 @@ def constellation_map_spec(
     )
     title = f"Samsvar: antall ulike partnersett per kommune ({len(services)} {'tjeneste' if len(services) == 1 else 'tjenester'})"
     notes = [
-        f"Tjenester: {service_names(model, services)}.",
         "Tallet i kommunen: antall ulike partnersett (konstellasjoner) blant tjenestene den deltar i. 1 = samme partnere i alle.",
     ]
     empty = None if rows else "Ingen kartlagte kommuner deltar i de valgte tjenestene"
