@@ -145,7 +145,7 @@ def test_fs020_fact_sheet_has_the_partner_grid(real_model) -> None:
     assert "Sigdal deltar i 6 av 6 tjenester med 5 ulike partnersett" in notes
     assert figure.layout.yaxis3.ticktext == ("Legevakt", "Barnevernvakt", "PP-tjeneste (PPT)", "Felles NAV-kontor", "Felles IKT-tjeneste", "Krisesenter")
     assert figure.layout.xaxis3.ticktext[0] == "Krødsherad"
-    grid = next(trace for trace in figure.data if trace.xaxis == "x3")
+    grid = next(trace for trace in figure.data if getattr(trace, "xaxis", None) == "x3")
     # Krødsherad (column 0) in all six rows, purple: the partner in every service.
     assert sorted(y for x, y in zip(grid.x, grid.y) if x == 0) == [0, 1, 2, 3, 4, 5]
     assert grid.marker.color[0] == factsheet.GRID_COLORS["everywhere"]
