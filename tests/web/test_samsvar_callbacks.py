@@ -93,3 +93,23 @@ def test_ssc007_downloads(real_dataset) -> None:
     assert sc.grid_download(real_dataset, SAMSVAR) is no_update
     grid = sc.grid_download(real_dataset, ViewState(view="samsvar", municipality="3005"))
     assert "Legevakt,x,x" in grid["content"]
+
+
+def test_ssc008_presentation_opens_with_the_konstellasjoner_slide(real_dataset) -> None:
+    from dashboard.output.presentation import Deck, deck_from_query, presentation_query
+    from dashboard.views.view_state import ViewState
+    from dashboard.web.presentation_callbacks import enter_link, slide_view
+
+    allowed = real_dataset.allowed
+    link = enter_link(real_dataset, ViewState(view="samsvar", services=allowed.default_services, region="hallingdal"))
+    assert link == "?visning=presentasjon&tjenester=legevakt,barnevernvakt,ppt,nav,ikt,krisesenter&samsvar=1&region=hallingdal"
+    deck = deck_from_query(link + "&utvalg=legevakt,ppt", allowed, ["legevakt"])
+    assert len(deck) == 7 and deck.slide(0).view == "samsvar" and deck.slide(1).service == "legevakt"
+    assert deck.slide(0).services == ("legevakt", "ppt")
+    again = Deck.from_store(deck.to_store(), allowed)
+    assert again == deck
+    figure, heading, summary, counter = slide_view(real_dataset, deck, 0)
+    assert heading == "Samsvar: ulike partnersett per kommune – Hallingdal" and counter == "1 / 7"
+    assert summary.startswith("Samsvar i Hallingdal for legevakt og PP-tjeneste (PPT): 6 kommuner deltar.")
+    assert any(trace.get("mode") == "text" for trace in figure["data"])
+    assert presentation_query(ViewState(view="samsvar"), ["legevakt"], "legevakt") == "?visning=presentasjon&tjenester=legevakt&samsvar=1"
