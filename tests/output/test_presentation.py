@@ -286,4 +286,3 @@ def test_pr045_keyboard_script_uses_the_ids_and_keys_of_the_app() -> None:
     for key in ("ArrowRight", "PageDown", "ArrowLeft", "PageUp", "Escape"):
         assert key in script
     assert "http" not in script, "no remote resource"
-
