@@ -22,7 +22,11 @@ from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.plotly_locale import plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
-from dashboard.web.samsvar_layout import samsvar_panel, services_field
+from dashboard.web.samsvar_layout import (
+    samsvar_panel,
+    samsvar_table_section,
+    services_field,
+)
 from dashboard.web.upload_layout import dataset_bar, upload_panel
 
 if TYPE_CHECKING:
@@ -238,6 +242,7 @@ def table_panel(state: ViewState) -> html.Section:
             html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TOTALS_DOWNLOAD),
             _table(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]),
+            samsvar_table_section(),
         ],
         id=ids.TABLE_PANEL,
         className="panel",

@@ -15,6 +15,7 @@ from dashboard.views import figures
 from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_state import (
     VIEW_ALIGNMENT,
+    VIEW_TABLE,
     ViewState,
     chosen_services,
     compared_services,
@@ -94,6 +95,18 @@ def samsvar_content(dataset: Dataset, state: ViewState, trigger: str | None) -> 
     matrix = matrix_table(samsvar.agreement_table(model, services, state.region))
     table = constellation_table(samsvar.constellation_rows(model, services, state.region))
     return (grid, matrix, table, *compare_specs(dataset, state))
+
+
+def table_view_children(dataset: Dataset, state: ViewState) -> Any:
+    """The table view's «Samsvar» section: the konstellasjoner table and the matrix (no_update elsewhere)."""
+    if state.view != VIEW_TABLE:
+        return no_update
+    services = chosen_services(state, dataset.allowed)
+    model = dataset.model
+    return [
+        constellation_table(samsvar.constellation_rows(model, services, state.region)),
+        matrix_table(samsvar.agreement_table(model, services, state.region)),
+    ]
 
 
 def geo_view(relayout: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -185,6 +198,11 @@ def register(app: Dash, resolve: Resolver) -> None:
         triggered = list(ctx.triggered_prop_ids.values())
         trigger = triggered[0] if len(triggered) == 1 else None
         return samsvar_content(*dataset_and_state(store, values), trigger)
+
+    @app.callback(Output(ids.SAMSVAR_TABLE_VIEW, "children"), *control_inputs, Input(ids.DATASET, "data"), prevent_initial_call=True)
+    def _table_view(*args):
+        *values, store = args
+        return table_view_children(*dataset_and_state(store, values))
 
     @app.callback(
         Output(ids.SAMSVAR_COMPARE_MAP_FIRST, "figure", allow_duplicate=True),

@@ -127,6 +127,20 @@ def samsvar_panel(
     )
 
 
+def samsvar_table_section() -> html.Div:
+    """In the table view: «Samsvar» as tables (filled when the table view opens)."""
+    return html.Div(
+        [
+            html.H2("Samsvar: konstellasjoner og distriktssamsvar", className="panel-title"),
+            html.P(
+                "De seks hovedtjenestene (eller tjenestene valgt under «Samsvar»). Se «Samsvar» for definisjonene.",
+                className="field-hint",
+            ),
+            html.Div(id=ids.SAMSVAR_TABLE_VIEW, className="samsvar-box"),
+        ]
+    )
+
+
 # ----- the tables (built by callbacks from the pure table models) --------------------------
 
 

@@ -113,3 +113,10 @@ def test_ssc008_presentation_opens_with_the_konstellasjoner_slide(real_dataset) 
     assert summary.startswith("Samsvar i Hallingdal for legevakt og PP-tjeneste (PPT): 6 kommuner deltar.")
     assert any(trace.get("mode") == "text" for trace in figure["data"])
     assert presentation_query(ViewState(view="samsvar"), ["legevakt"], "legevakt") == "?visning=presentasjon&tjenester=legevakt&samsvar=1"
+
+
+def test_ssc009_table_view_has_the_samsvar_tables(real_dataset) -> None:
+    assert sc.table_view_children(real_dataset, SAMSVAR) is no_update
+    children = sc.table_view_children(real_dataset, ViewState(view="tabell", region="hallingdal"))
+    assert "Hemsedal" in text_of(children[0]) and "Sigdal" not in text_of(children[0])
+    assert "15 par" in text_of(children[1])  # the six Hallingdal municipalities make 15 pairs
