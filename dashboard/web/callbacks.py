@@ -186,7 +186,10 @@ def _map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str,
     if state.view == VIEW_ALIGNMENT:
         services = chosen_services(state, dataset.allowed)
         spec = alignment_figures.constellation_map_spec(model, dataset.base, services, state.region, state.municipality)
-        return spec, alignment_figures.constellation_summary(model, services, state.region)
+        message = alignment_figures.constellation_summary(model, services, state.region)
+        if len(state.services) > len(services) and state.services[: len(services)] == services:
+            message = f"Bare de {len(services)} første tjenestene er med. " + message
+        return spec, message
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
         spec = figures.network_spec(

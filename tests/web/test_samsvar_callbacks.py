@@ -120,3 +120,9 @@ def test_ssc009_table_view_has_the_samsvar_tables(real_dataset) -> None:
     children = sc.table_view_children(real_dataset, ViewState(view="tabell", region="hallingdal"))
     assert "Hemsedal" in text_of(children[0]) and "Sigdal" not in text_of(children[0])
     assert "15 par" in text_of(children[1])  # the six Hallingdal municipalities make 15 pairs
+
+
+def test_ssc010_more_than_twelve_services_are_cut_and_the_page_says_so(real_dataset) -> None:
+    services = tuple(service for service, _label in real_dataset.model.service_options())[:14]
+    _spec, message = callbacks.map_spec_and_message(real_dataset, ViewState(view="samsvar", services=services))
+    assert message.startswith("Bare de 12 første tjenestene er med. Samsvar for ")
