@@ -75,26 +75,38 @@ def compare_specs(dataset: Dataset, state: ViewState) -> tuple[str, Any, Any]:
     return samsvar.compare_summary(model, first, second, state.region), specs[0], specs[1]
 
 
+# Controls «Samsvar» does not use: changing them (the view hides most of them) redraws nothing.
+UNUSED_TRIGGERS = (ids.SERVICE, ids.SECTOR, ids.LEGAL_FORM, ids.NETWORK)
+COMPARE_TRIGGERS = (ids.SAMSVAR_COMPARE_FIRST, ids.SAMSVAR_COMPARE_SECOND)
+
+
 def samsvar_content(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple[Any, ...]:
     """Everything under the map, in CONTENT_OUTPUTS order; no_update outside the view.
 
-    A new municipality only redraws the grid and moves the selection ring on the two maps.
+    Only what a change touches is rebuilt: a new municipality redraws the grid and moves the
+    selection ring on the two maps; a new pair to compare redraws the two maps; a new choice of
+    services leaves the two maps alone when the pair was chosen explicitly. The two maps are the
+    costly part (two service maps), so they are built only when they change.
     """
-    if state.view != VIEW_ALIGNMENT:
-        return (no_update,) * len(CONTENT_OUTPUTS)
-    grid = grid_children(dataset, state)
+    unchanged = (no_update,) * len(CONTENT_OUTPUTS)
+    if state.view != VIEW_ALIGNMENT or trigger in UNUSED_TRIGGERS:
+        return unchanged
     if trigger == ids.MUNICIPALITY:
         rings = []
         for _ in range(2):
             patch = Patch()
             patch["data"][figures.SELECTION_TRACE] = figures.selection_trace(dataset.model, dataset.base, state.municipality)
             rings.append(patch)
-        return (grid, no_update, no_update, no_update, *rings)
+        return (grid_children(dataset, state), no_update, no_update, no_update, *rings)
+    if trigger in COMPARE_TRIGGERS:
+        return (no_update, no_update, no_update, *compare_specs(dataset, state))
     services = chosen_services(state, dataset.allowed)
     model = dataset.model
+    grid = grid_children(dataset, state)
     matrix = matrix_table(samsvar.agreement_table(model, services, state.region))
     table = constellation_table(samsvar.constellation_rows(model, services, state.region))
-    return (grid, matrix, table, *compare_specs(dataset, state))
+    compared = (no_update,) * 3 if trigger == ids.SAMSVAR_SERVICES and state.compare else compare_specs(dataset, state)
+    return (grid, matrix, table, *compared)
 
 
 def table_view_children(dataset: Dataset, state: ViewState) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import Patch, no_update
 
 from dashboard.data.sheets import read_user_file
@@ -126,3 +128,12 @@ def test_ssc010_more_than_twelve_services_are_cut_and_the_page_says_so(real_data
     services = tuple(service for service, _label in real_dataset.model.service_options())[:14]
     _spec, message = callbacks.map_spec_and_message(real_dataset, ViewState(view="samsvar", services=services))
     assert message.startswith("Bare de 12 første tjenestene er med. Samsvar for ")
+
+
+def test_ssc011_only_what_a_change_touches_is_rebuilt(real_dataset) -> None:
+    state = ViewState(view="samsvar", compare=("ppt", "nav"))
+    assert sc.samsvar_content(real_dataset, state, ids.SECTOR) == (no_update,) * 6
+    out = sc.samsvar_content(real_dataset, state, ids.SAMSVAR_COMPARE_FIRST)
+    assert out[:3] == (no_update,) * 3 and out[3].startswith("PP-tjeneste (PPT) og felles NAV-kontor:")
+    out = sc.samsvar_content(real_dataset, replace(state, services=("ppt", "nav", "ikt")), ids.SAMSVAR_SERVICES)
+    assert out[1] is not no_update and out[3:] == (no_update,) * 3
