@@ -353,7 +353,3 @@ def compare_summary(model: "CooperationModel", first: str, second: str, region: 
     if result.only_second:
         parts.append(f"Bare {b}: {name(result.only_second)}.")
     return " ".join(parts)
-
-
-def surveyed_in(model: "CooperationModel", region: str | None) -> tuple[str, ...]:
-    return focus_in(model, region)
