@@ -21,7 +21,6 @@ from dashboard.views.figures import (
 )
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
-    focus_in,
     join_names,
     norwegian_key,
     plain,
