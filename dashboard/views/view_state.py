@@ -162,9 +162,13 @@ def to_query(state: ViewState, default_service: str = DEFAULT_SERVICE, default_s
     '?visning=tabell&region=hallingdal'
     >>> to_query(ViewState(view="samsvar", services=("legevakt", "ppt"), compare=("legevakt", "ppt")), default_services=("legevakt", "ppt"))
     '?visning=samsvar'
+    >>> to_query(ViewState(view="samsvar", services=("ppt", "nav"), compare=("legevakt", "ppt")), default_services=("legevakt", "ppt"))
+    '?visning=samsvar&utvalg=ppt,nav&sammenlign=legevakt,ppt'
     """
     defaults = ViewState(service=default_service)
-    omitted = {"services": (tuple(default_services),), "compare": (tuple(default_services[:2]),)}
+    # «Samsvar»: the headline services, and a compared pair that is the first two shown, are defaults.
+    shown = state.services or tuple(default_services)
+    omitted = {"services": (tuple(default_services),), "compare": (tuple(shown[:2]),)}
     pairs = []
     for field in fields(ViewState):
         value = getattr(state, field.name)
