@@ -95,7 +95,7 @@ def state_from_controls(
         network=NETWORK_ON in (network or []),
         per=valid_date(per),
         services=tuple(dict.fromkeys(service for service in (services or []) if isinstance(service, str))),
-        compare=compare if all(compare) and compare_first != compare_second else (),
+        compare=compare if all(isinstance(value, str) and value for value in compare) and compare_first != compare_second else (),
     )
 
 

@@ -137,3 +137,13 @@ def test_ssc011_only_what_a_change_touches_is_rebuilt(real_dataset) -> None:
     assert out[:3] == (no_update,) * 3 and out[3].startswith("PP-tjeneste (PPT) og felles NAV-kontor:")
     out = sc.samsvar_content(real_dataset, replace(state, services=("ppt", "nav", "ikt")), ids.SAMSVAR_SERVICES)
     assert out[1] is not no_update and out[3:] == (no_update,) * 3
+
+
+def test_ssc012_forged_control_values_fall_back_to_the_defaults(real_dataset) -> None:
+    state = callbacks.state_from_controls(
+        "samsvar", None, None, None, None, None, None, None, ["ppt", 7, ["x"], "ppt", "finnesikke"], ["a"], {"b": 1},
+        default_service="legevakt",
+    )
+    assert state.services == ("ppt", "finnesikke") and state.compare == ()
+    out = sc.samsvar_content(real_dataset, state, None)
+    assert "PP-tjeneste (PPT)" in text_of(out[1]) and out[3].startswith("Velg to ulike tjenester")
