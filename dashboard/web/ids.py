@@ -30,6 +30,8 @@ LEGAL_FORM = "legal-form"
 MUNICIPALITY = "municipality"
 NETWORK = "network"
 NETWORK_FIELD = "network-field"
+# «Vis kommunenavn»: names on the screen map (exports always have them unless told otherwise).
+LABELS = "labels"
 PER = "per"
 
 # Map views
@@ -50,6 +52,8 @@ TOTALS_DOWNLOAD = "totals-table-download"
 
 # Municipality profile
 PROFILE = "profile"
+# Read out when a profile opens («Kommuneprofil for Hol er åpnet …»).
+PROFILE_STATUS = "profile-status"
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
 

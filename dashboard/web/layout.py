@@ -20,7 +20,7 @@ from dashboard.views.view_state import (
 from dashboard.web import ids
 from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
-from dashboard.web.plotly_locale import plotly_locale_config
+from dashboard.web.plotly_locale import DROPDOWN_LABELS, plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.samsvar_layout import (
     samsvar_panel,
@@ -47,7 +47,9 @@ REGION_KIND_LABELS = {
     "fylke": "fylke",
 }
 NETWORK_ON = "on"
+LABELS_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
+OUTSIDE_SURVEY = "(ikke kartlagt)"
 MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
 
 
@@ -101,12 +103,25 @@ def region_options(model: "CooperationModel") -> list[dict[str, str]]:
 
 
 def municipality_options(model: "CooperationModel") -> list[dict[str, str]]:
-    """The surveyed municipalities, then partners outside the survey (marked), all by name."""
+    """The surveyed municipalities, then partners outside the survey (marked), all by name.
+
+    An option's `search` holds the other accepted spellings («Aal»), separated by «|», so the
+    search box finds them and assets/dropdown_search.js can put an exact match first.
+    """
     focus = set(model.focus)
     members = set(model.memberships["kommunenummer"]) | focus
+    aliases: dict[str, list[str]] = {}
+    frame = model.registry.aliases
+    for alias, number in zip(frame["alias"], frame["kommunenummer"]):
+        aliases.setdefault(str(number), []).append(str(alias))
     rows = sorted(((model.name_of(number), number) for number in members), key=lambda row: norwegian_key(row[0]))
-    surveyed = [{"label": name, "value": number} for name, number in rows if number in focus]
-    others = [{"label": f"{name} (ikke kartlagt)", "value": number} for name, number in rows if number not in focus]
+
+    def option(label: str, number: str) -> dict[str, str]:
+        spellings = aliases.get(number)
+        return {"label": label, "value": number, **({"search": "|".join(spellings)} if spellings else {})}
+
+    surveyed = [option(name, number) for name, number in rows if number in focus]
+    others = [option(f"{name} {OUTSIDE_SURVEY}", number) for name, number in rows if number not in focus]
     return surveyed + others
 
 
@@ -124,6 +139,7 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             _field(
                 "Tjeneste",
                 dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
                     id=ids.SERVICE,
                     options=service_options(model),
                     value=state.service,
@@ -142,9 +158,18 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                 className="field",
             ),
             services_field(model, state, default_services(model)),
+            html.Div(
+                dcc.Checklist(
+                    id=ids.LABELS,
+                    options=[{"label": " Vis kommunenavn i kartet", "value": LABELS_ON}],
+                    value=[LABELS_ON],
+                ),
+                className="field",
+            ),
             _field(
                 "Region",
                 dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
                     id=ids.REGION,
                     options=region_options(model),
                     value=state.region,
@@ -156,6 +181,7 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             _field(
                 "Sektor",
                 dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
                     id=ids.SECTOR,
                     options=[{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
                     value=state.sector,
@@ -165,6 +191,7 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             _field(
                 "Organisasjonsform",
                 dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
                     id=ids.LEGAL_FORM,
                     options=[{"label": label, "value": form} for form, label in model.legal_form_options()],
                     value=state.legal_form,
@@ -174,11 +201,14 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             _field(
                 "Kommune",
                 dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
                     id=ids.MUNICIPALITY,
                     options=municipality_options(model),
                     value=state.municipality,
                     placeholder="Søk etter kommune …",
                     searchable=True,
+                    # Our own order (exact name first, see assets/dropdown_search.js), not js-search's.
+                    search_order="original",
                 ),
                 hint="Eller klikk på en kommune i kartet.",
             ),
@@ -326,6 +356,7 @@ def build_layout(
                     ),
                     html.Aside(
                         [
+                            html.P(id=ids.PROFILE_STATUS, className="visually-hidden", role="status", **{"aria-live": "polite"}),
                             html.Div(html.P(PROFILE_HINT, className="field-hint"), id=ids.PROFILE),
                             html.Button(
                                 "Last ned kommunens ordninger (CSV)",
