@@ -256,6 +256,16 @@ def _table(table_id: str, columns: tuple[str, ...] | list[str]) -> dash_table.Da
     )
 
 
+def filter_toggle() -> html.Button:
+    """«Filtre»: opens the filter drawer on tablets and phones (hidden on desktop, see assets/devices.js)."""
+    return html.Button(
+        "Filtre",
+        id=ids.FILTER_TOGGLE,
+        className="button filter-toggle",
+        **{"aria-expanded": "false", "aria-controls": ids.FILTER_DRAWER},
+    )
+
+
 def table_panel(state: ViewState) -> html.Section:
     """Table view: the service map and the count map as sortable tables with CSV download."""
     return html.Section(
@@ -309,9 +319,14 @@ def build_layout(
             ),
             html.Div(
                 [
-                    html.Aside(controls(model, state), className="sidebar"),
+                    html.Aside(
+                        [html.Button("Lukk filtrene", id=ids.FILTER_CLOSE, className="button drawer-close"), controls(model, state)],
+                        id=ids.FILTER_DRAWER,
+                        className="sidebar",
+                    ),
                     html.Main(
                         [
+                            filter_toggle(),
                             html.Div(
                                 dcc.RadioItems(
                                     id=ids.VIEW,
@@ -327,6 +342,7 @@ def build_layout(
                             html.Div(
                                 [
                                     map_toolbar(),
+                                    html.P("Laster kart …", id=ids.MAP_LOADING, className="map-loading", role="status", **{"aria-live": "polite"}),
                                     dcc.Graph(
                                         id=ids.MAP,
                                         figure=map_figure,
