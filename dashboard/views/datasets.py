@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from dashboard.data.alignment import default_services
 from dashboard.views.colors import arrangement_colors
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_state import DEFAULT_SERVICE, AllowedValues
@@ -45,6 +46,7 @@ def prepare(
         legal_forms=frozenset(form for form, _label in model.legal_form_options()),
         municipalities=frozenset(members),
         default_service=default_service,
+        default_services=default_services(model),
         structures=frozenset(structures) | {model.structure},
         default_structure=own_structure or model.structure,
     )

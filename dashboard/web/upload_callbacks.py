@@ -52,7 +52,7 @@ def template_download(kind: str, dataset: Dataset) -> dict[str, Any]:
 
 def changed_controls(new: ViewState, current: ViewState, default_structure: str | None = None) -> tuple[Any, ...]:
     """Control values of `new` (STATE_OUTPUTS order), no_update where the control already shows it."""
-    pairs = zip(control_values(new, default_structure), control_values(current, default_structure))
+    pairs = zip(control_values(new, default_structure=default_structure), control_values(current, default_structure=default_structure))
     return tuple(value if value != old else no_update for value, old in pairs)
 
 
