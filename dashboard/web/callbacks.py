@@ -39,6 +39,7 @@ from dashboard.views.view_state import (
     valid_date,
 )
 from dashboard.web import ids
+from dashboard.web.grid import column_defs
 from dashboard.web.layout import NETWORK_ON, PROFILE_HINT
 
 # Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
@@ -271,8 +272,7 @@ def table_records(dataset: Dataset, state: ViewState) -> tuple[Any, Any, Any]:
     model = dataset.model
     coverage = coverage_rows(model, state.service, state.region, state.sector, state.legal_form)
     totals = totals_rows(model, state.region, state.sector, state.legal_form)
-    columns = [{"name": column, "id": column} for column in totals.columns]
-    return coverage.to_dict("records"), totals.to_dict("records"), columns
+    return coverage.to_dict("records"), totals.to_dict("records"), column_defs(totals.columns)
 
 
 def csv_download(frame, filename: str) -> dict[str, Any]:
@@ -434,7 +434,7 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
     on_state_change(
-        [Output(ids.TABLE, "data"), Output(ids.TOTALS_TABLE, "data"), Output(ids.TOTALS_TABLE, "columns")],
+        [Output(ids.TABLE, "rowData"), Output(ids.TOTALS_TABLE, "rowData"), Output(ids.TOTALS_TABLE, "columnDefs")],
         table_records,
     )
 

@@ -41,6 +41,8 @@ SECTOR_BARS_PANEL = "sector-bars-panel"
 
 # Table view
 TABLE_PANEL = "table-panel"
+TABLE_TITLE = "coverage-table-title"
+TOTALS_TITLE = "totals-table-title"
 TABLE = "coverage-table"
 TABLE_DOWNLOAD_BUTTON = "coverage-table-download-button"
 TABLE_DOWNLOAD = "coverage-table-download"

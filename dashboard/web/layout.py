@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
-from dashboard.views.figures import FONT_FAMILY
 from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
 from dashboard.views.view_state import (
     VIEW_INTENSITY,
@@ -18,9 +17,11 @@ from dashboard.views.view_state import (
 from dashboard.web import ids
 from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
+from dashboard.web.grid import GRID_KEYS_HELP, table_grid
 from dashboard.web.plotly_locale import plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.upload_layout import dataset_bar, upload_panel
+from dashboard.web.widgets import dropdown
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -115,9 +116,9 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
         [
             _field(
                 "Tjeneste",
-                dcc.Dropdown(
-                    id=ids.SERVICE,
-                    options=service_options(model),
+                dropdown(
+                    ids.SERVICE,
+                    service_options(model),
                     value=state.service,
                     clearable=False,
                     searchable=True,
@@ -135,9 +136,9 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             ),
             _field(
                 "Region",
-                dcc.Dropdown(
-                    id=ids.REGION,
-                    options=region_options(model),
+                dropdown(
+                    ids.REGION,
+                    region_options(model),
                     value=state.region,
                     placeholder="Alle kartlagte kommuner",
                     searchable=True,
@@ -146,27 +147,27 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             ),
             _field(
                 "Sektor",
-                dcc.Dropdown(
-                    id=ids.SECTOR,
-                    options=[{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
+                dropdown(
+                    ids.SECTOR,
+                    [{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
                     value=state.sector,
                     placeholder="Alle sektorer",
                 ),
             ),
             _field(
                 "Organisasjonsform",
-                dcc.Dropdown(
-                    id=ids.LEGAL_FORM,
-                    options=[{"label": label, "value": form} for form, label in model.legal_form_options()],
+                dropdown(
+                    ids.LEGAL_FORM,
+                    [{"label": label, "value": form} for form, label in model.legal_form_options()],
                     value=state.legal_form,
                     placeholder="Alle organisasjonsformer",
                 ),
             ),
             _field(
                 "Kommune",
-                dcc.Dropdown(
-                    id=ids.MUNICIPALITY,
-                    options=municipality_options(model),
+                dropdown(
+                    ids.MUNICIPALITY,
+                    municipality_options(model),
                     value=state.municipality,
                     placeholder="Søk etter kommune …",
                     searchable=True,
@@ -185,54 +186,23 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
     )
 
 
-def _table(table_id: str, columns: tuple[str, ...] | list[str]) -> dash_table.DataTable:
-    """Sortable, filterable plain table: the accessible alternative to the maps."""
-    return dash_table.DataTable(
-        id=table_id,
-        columns=[{"name": column, "id": column} for column in columns],
-        data=[],
-        sort_action="native",
-        sort_mode="multi",
-        filter_action="native",
-        filter_options={"case": "insensitive", "placeholder_text": "Filtrer …"},
-        page_action="none",
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-            "fontFamily": FONT_FAMILY,
-            "fontSize": "14px",
-            "padding": "6px",
-            "minWidth": "80px",
-            "maxWidth": "380px",
-        },
-        style_cell_conditional=[
-            {"if": {"column_id": "Partnere"}, "minWidth": "240px"},
-            {"if": {"column_id": "Ordning"}, "minWidth": "180px"},
-            {"if": {"column_id": "Kilde"}, "whiteSpace": "nowrap"},
-        ],
-        style_header={"fontWeight": "600", "backgroundColor": "#eceff1", "fontFamily": FONT_FAMILY},
-        style_data_conditional=[{"if": {"filter_query": '{Ordning} = "Ingen ordning"'}, "fontWeight": "600"}],
-    )
-
-
 def table_panel(state: ViewState) -> html.Section:
     """Table view: the service map and the count map as sortable tables with CSV download."""
     return html.Section(
         [
-            html.H2("Ordninger for valgt tjeneste", className="panel-title"),
+            html.H2("Ordninger for valgt tjeneste", id=ids.TABLE_TITLE, className="panel-title"),
             html.P(
                 "Én rad per kommune og ordning; «Ingen ordning» der en kartlagt kommune ikke har noen.",
                 className="field-hint",
             ),
             html.Button("Last ned tabellen (CSV)", id=ids.TABLE_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TABLE_DOWNLOAD),
-            _table(ids.TABLE, COVERAGE_COLUMNS),
-            html.H2("Antall ordninger per kommune", className="panel-title"),
+            html.P(GRID_KEYS_HELP, className="field-hint"),
+            html.Section(table_grid(ids.TABLE, COVERAGE_COLUMNS), **{"aria-labelledby": ids.TABLE_TITLE}),
+            html.H2("Antall ordninger per kommune", id=ids.TOTALS_TITLE, className="panel-title"),
             html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TOTALS_DOWNLOAD),
-            _table(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]),
+            html.Section(table_grid(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]), **{"aria-labelledby": ids.TOTALS_TITLE}),
         ],
         id=ids.TABLE_PANEL,
         className="panel",

@@ -127,7 +127,7 @@ def test_cb013_tables_fill_only_in_the_table_view(fixture_dataset: Dataset) -> N
     assert callbacks.table_records(fixture_dataset, DEFAULT) == (no_update, no_update, no_update)
     coverage, totals, columns = callbacks.table_records(fixture_dataset, ViewState(view="tabell", service="barnevernvakt"))
     assert sum(row["Ordning"] == "Ingen ordning" for row in coverage) == 3
-    assert [c["id"] for c in columns][:3] == ["Kommune", "Kommunenummer", "Ordninger"] and len(totals) == 6
+    assert [c["field"] for c in columns][:3] == ["Kommune", "Kommunenummer", "Ordninger"] and len(totals) == 6
 
 
 def test_cb014_downloads_are_formula_safe_csv_with_bom(fixture_dataset: Dataset) -> None:
