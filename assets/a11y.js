@@ -14,8 +14,11 @@
  */
 (function () {
   "use strict";
-  var LISTBOX = ".dash-options-list[role=listbox]";
-  var OPTION = ".dash-options-list-option[role], .dash-options-list-option[aria-selected]";
+  // Only RadioItems and Checklist: the dropdown's own list is a real listbox and keeps its roles.
+  var LISTBOX = ".dash-radioitems[role=listbox], .dash-checklist[role=listbox]";
+  var OPTION = [".dash-radioitems", ".dash-checklist"].map(function (list) {
+    return list + " > .dash-options-list-option[role], " + list + " > .dash-options-list-option[aria-selected]";
+  }).join(", ");
   var lostToDisabled = null;
 
   function nameDropdown(button) {

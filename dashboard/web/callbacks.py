@@ -40,7 +40,7 @@ from dashboard.views.view_state import (
 )
 from dashboard.web import ids
 from dashboard.web.grid import column_defs
-from dashboard.web.layout import NETWORK_ON, PROFILE_HINT
+from dashboard.web.layout import NETWORK_ON, PROFILE_HINT, map_description
 
 # Excel opens UTF-8 CSV with æøå correctly only when the file starts with a byte-order mark.
 CSV_BOM = "\ufeff"
@@ -349,6 +349,14 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
     return html.Div(children), False
 
 
+def profile_announcement(dataset: Dataset, municipality: str | None) -> str:
+    """What a screen reader hears when the profile changes (the profile itself is not a live region)."""
+    if not municipality:
+        return "Kommuneprofilen er lukket."
+    name = dataset.model.name_of(municipality)
+    return f"Kommuneprofilen for {name} vises. " + _count_sentence(name, dataset.model.profile_counts(municipality))
+
+
 def _count_sentence(name: str, counts: Mapping[str, Any]) -> str:
     total = counts["total"]
     text = f"{name} deltar i {total} {'ordning' if total == 1 else 'ordninger'}."
@@ -460,6 +468,20 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     def _profile(municipality, per, store):
         return profile_view(resolve(store, valid_date(per)), municipality)
+
+    @app.callback(
+        Output(ids.PROFILE_ANNOUNCEMENT, "children"),
+        Input(ids.MUNICIPALITY, "value"),
+        State(ids.PER, "value"),
+        State(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _announce_profile(municipality, per, store):
+        return profile_announcement(resolve(store, valid_date(per)), municipality)
+
+    @app.callback(Output(ids.MAP_DESCRIPTION, "children"), Input(ids.VIEW, "value"), prevent_initial_call=True)
+    def _describe_map(view):
+        return map_description(view)
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),

@@ -36,6 +36,7 @@ PER = "per"
 MAP_PANEL = "map-panel"
 MAP = "map"
 MAP_MESSAGE = "map-message"
+MAP_DESCRIPTION = "map-description"
 SECTOR_BARS = "sector-bars"
 SECTOR_BARS_PANEL = "sector-bars-panel"
 
@@ -54,6 +55,7 @@ TOTALS_DOWNLOAD = "totals-table-download"
 PROFILE = "profile"
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
+PROFILE_ANNOUNCEMENT = "profile-announcement"
 
 # Map download ("Last ned kart") and presentation mode
 MAP_TOOLBAR = "map-toolbar"

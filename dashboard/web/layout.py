@@ -39,6 +39,22 @@ REGION_KIND_LABELS = {
     "region": "region",
     "fylke": "fylke",
 }
+MAP_DESCRIPTIONS = {
+    VIEW_SERVICE_MAP: (
+        "Kartet viser hvilken ordning hver kommune deltar i for den valgte tjenesten: én farge per ordning. "
+        "Kommuner uten ordning er hvite med kryss, kommuner med to ordninger har tykk kant. "
+        "Sammendraget over kartet sier hvor mange ordninger det er og hvilke kommuner som mangler en."
+    ),
+    VIEW_NETWORK: (
+        "Kartet viser samarbeid som linjer mellom kommuner: for en tjeneste fra vertskommunen til deltakerne, "
+        "for en sektor eller alt mellom kommuner som deler ordninger, tykkere jo flere de deler."
+    ),
+    VIEW_INTENSITY: (
+        "Kartet viser hvor mange ordninger hver kommune deltar i, mørkere jo flere. "
+        "Stolpediagrammet under fordeler dem på sektorer."
+    ),
+}
+TABLE_ALTERNATIVE = " Det samme innholdet finnes som tabell under visningen «Tabell»."
 NETWORK_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
 MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
@@ -50,6 +66,11 @@ def lead_text(model: "CooperationModel") -> str:
         f"Interkommunalt samarbeid i {len(model.focus)} kartlagte kommuner – hvem samarbeider med hvem, "
         "om hva, og hvor det mangler en ordning."
     )
+
+
+def map_description(view: str | None) -> str:
+    """The map's text alternative: what the current view's map shows (the summary says the numbers)."""
+    return MAP_DESCRIPTIONS.get(view or VIEW_SERVICE_MAP, MAP_DESCRIPTIONS[VIEW_SERVICE_MAP]) + TABLE_ALTERNATIVE
 
 
 def source_note(model: "CooperationModel") -> str:
@@ -256,6 +277,7 @@ def build_layout(
                             html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
                             html.Div(
                                 [
+                                    html.P(map_description(state.view), id=ids.MAP_DESCRIPTION, className="sr-only"),
                                     map_toolbar(),
                                     dcc.Graph(
                                         id=ids.MAP,
@@ -268,7 +290,10 @@ def build_layout(
                                 className="panel",
                                 hidden=map_hidden,
                                 role="region",
-                                **{"aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)"},
+                                **{
+                                    "aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)",
+                                    "aria-describedby": f"{ids.MAP_DESCRIPTION} {ids.MAP_MESSAGE}",
+                                },
                             ),
                             html.Div(
                                 dcc.Graph(
@@ -293,6 +318,7 @@ def build_layout(
                                 hidden=state.municipality is None,
                             ),
                             dcc.Download(id=ids.PROFILE_DOWNLOAD),
+                            html.P(id=ids.PROFILE_ANNOUNCEMENT, className="sr-only", role="status", **{"aria-live": "polite"}),
                         ],
                         className="profile",
                         **{"aria-label": "Kommuneprofil"},
