@@ -210,3 +210,13 @@ def test_cb103_real_profile_of_every_surveyed_municipality(real_dataset: Dataset
     for number in real_dataset.model.focus:
         children, hidden = callbacks.profile_view(real_dataset, number)
         assert hidden is False and "deltar i" in str(children.to_plotly_json())
+
+
+def test_cb040_map_description_and_profile_announcement_say_what_changed(fixture_dataset: Dataset) -> None:
+    from dashboard.web.layout import map_description
+
+    assert map_description("kart").startswith("Kartet viser hvilken ordning") and "«Tabell»" in map_description("kart")
+    assert "hvor mange ordninger" in map_description("antall") and "linjer" in map_description("nettverk")
+    assert map_description(None) == map_description("kart")
+    assert callbacks.profile_announcement(fixture_dataset, None) == "Kommuneprofilen er lukket."
+    assert callbacks.profile_announcement(fixture_dataset, DRAMMEN).startswith("Kommuneprofilen for Drammen vises. Drammen deltar i")
