@@ -9,6 +9,7 @@
  *   real radio/checkbox inputs (interactive inside interactive; an unnamed listbox). The native
  *   inputs, named by their labels and grouped by the surrounding fieldset or radiogroup, are
  *   what a screen reader should meet, so the listbox/option roles are taken off.
+ *   While a dropdown is open, its list is named by the same label, and so is its search field.
  * - A button disabled while it works («Last ned kart») loses focus to the page; when it is
  *   enabled again, focus goes back to it.
  */
@@ -33,6 +34,18 @@
     if (!button.disabled && button.tabIndex !== 0) { button.tabIndex = 0; }
   }
 
+  /* The open list of a dropdown (drawn elsewhere in the page by Radix): named by the label of
+   * the dropdown whose button is expanded. */
+  function nameOpenList() {
+    var button = document.querySelector("button.dash-dropdown[aria-expanded=true]");
+    var list = document.querySelector(".dash-dropdown-content .dash-dropdown-options:not([aria-labelledby])");
+    var label = button ? document.getElementById(button.id + "-label") : null;
+    if (!list || !label) { return; }
+    list.setAttribute("aria-labelledby", label.id);
+    var search = list.parentElement.querySelector(".dash-dropdown-search");
+    if (search) { search.setAttribute("aria-label", "Søk i " + label.textContent.trim()); }
+  }
+
   function repair() {
     var i;
     var targets = document.querySelectorAll(".dash-dropdown-focus-target:not([disabled])");
@@ -49,6 +62,7 @@
       options[i].removeAttribute("role");
       options[i].removeAttribute("aria-selected");
     }
+    nameOpenList();
   }
 
   document.addEventListener("focusout", function (event) {
@@ -75,7 +89,7 @@
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ["role", "aria-selected", "aria-labelledby", "tabindex", "disabled"]
+    attributeFilter: ["role", "aria-selected", "aria-labelledby", "aria-expanded", "tabindex", "disabled"]
   });
   repair();
 })();
