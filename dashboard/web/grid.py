@@ -104,7 +104,7 @@ GRID_KEYS_HELP = (
 )
 # Every other column (Ordninger and the per-sector counts of the count table) holds numbers.
 TEXT_COLUMNS = frozenset({"Kommune", "Kommunenummer", "Kartlagt", "Ordning", "Partnere", "Vertskommune", "Organisasjonsform", "Kilde"})
-WIDE_COLUMNS = {"Kommune": 140, "Kommunenummer": 130, "Partnere": 260, "Ordning": 200, "Kilde": 200}
+WIDE_COLUMNS = {"Kommune": 140, "Kommunenummer": 150, "Partnere": 260, "Ordning": 200, "Kilde": 200}
 NO_ARRANGEMENT_ROW = {
     "styleConditions": [
         {"condition": "params.data && params.data.Ordning === 'Ingen ordning'", "style": {"fontWeight": "600"}},
@@ -121,7 +121,7 @@ def column_defs(columns: Iterable[str]) -> list[dict[str, Any]]:
             "field": column,
             "headerName": column,
             "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter",
-            "minWidth": WIDE_COLUMNS.get(column, 110),
+            "minWidth": WIDE_COLUMNS.get(column, 135 if numeric else 110),
         }
         if numeric:
             definition["type"] = "numericColumn"
