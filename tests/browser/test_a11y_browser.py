@@ -198,3 +198,39 @@ def test_a11y006_focus_returns_to_last_ned_kart_after_the_download(page, live_ap
     page.wait_for_function("!document.getElementById('export-button').disabled")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'export-button'")
     screenshot(page, "a11y-06-focus-back-on-download", selector="#map-toolbar")
+
+
+def test_a11y007_choosing_filters_switching_view_and_uploading_by_keyboard_alone(page, live_app: LiveApp) -> None:
+    open_app(page, live_app)
+    # A dropdown: Enter opens it on the chosen option; arrow keys move, Enter chooses.
+    page.focus("#service")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(document.activeElement || {}).value === 'legevakt'")
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.closest('.dash-dropdown-option').textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_function("([name]) => document.querySelector('#map-message').textContent.startsWith(name)", arg=[chosen])
+    assert page.evaluate("document.activeElement.id") == "service", "focus is back on the dropdown"
+    # Typing on a closed dropdown searches; Enter takes the first match.
+    page.focus("#region")
+    page.keyboard.type("Hallingdal (k")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#map-message').textContent.includes('i Hallingdal')")
+
+    # The view switch is a native radio group: arrow keys move the choice.
+    page.get_by_role("radio", name="Tjenestekart").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("new URLSearchParams(location.search).get('visning') === 'nettverk'")
+    assert page.get_by_role("radio", name="Nettverk").is_checked()
+    assert page.evaluate(FOCUS_RING) >= 2
+
+    # The upload: Tab reaches the file field inside the drop zone, Enter opens the file chooser.
+    page.click("#upload-panel summary")
+    page.focus("#template-csv-button")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "file", focused(page)
+    with page.expect_file_chooser() as chooser_info:
+        page.keyboard.press("Enter")
+    chooser_info.value.set_files(files=[{"name": "feil.csv", "mimeType": "text/csv", "buffer": BAD.encode()}])
+    page.wait_for_function("document.querySelectorAll('#upload-problems li').length === 1")
+    screenshot(page, "a11y-07-keyboard-upload-problems")
