@@ -5,6 +5,7 @@ from pathlib import Path
 GEODATA_DIR = Path(__file__).resolve().parent
 
 BOUNDARIES_PATH = GEODATA_DIR / "kommuner-2020.geojson"
+LABELS_PATH = GEODATA_DIR / "kommuner-2020-labels.csv"
 REGISTRY_PATH = GEODATA_DIR / "kommuner-2020.csv"
 ALIASES_PATH = GEODATA_DIR / "aliases.csv"
 FYLKER_PATH = GEODATA_DIR / "fylker-2020.csv"
@@ -18,6 +19,7 @@ __all__ = [
     "BOUNDARIES_PATH",
     "FYLKER_PATH",
     "GEODATA_DIR",
+    "LABELS_PATH",
     "METADATA_PATH",
     "NEIGHBOURS_PATH",
     "NUMBER_CHANGES_2024_PATH",

@@ -44,12 +44,14 @@ from geodata import (  # noqa: E402  (import after the path fix above)
     ALIASES_PATH,
     BOUNDARIES_PATH,
     FYLKER_PATH,
+    LABELS_PATH,
     METADATA_PATH,
     NEIGHBOURS_PATH,
     NUMBER_CHANGES_2024_PATH,
     RAW_DIR,
     REGISTRY_PATH,
 )
+from geodata.build_labels import write_labels  # noqa: E402
 
 # --- Source -------------------------------------------------------------------------------------
 SOURCE_PACKAGE = "hvor"
@@ -528,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for i, j in touching_pairs(repaired)
     ]
     write_csv(NEIGHBOURS_PATH, ["a", "b", "shared_border_m"], neighbours)
+    label_rows = write_labels(BOUNDARIES_PATH, LABELS_PATH)
 
     common = {"source": _source_metadata(), "licence": LICENCE, "licence_url": LICENCE_URL, "attribution": ATTRIBUTION}
     today = dt.date.today().isoformat()
@@ -562,6 +565,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ALIASES_PATH, len(aliases), "Extra spellings accepted for municipality names, each with where it occurs",
             source={"script": "geodata/build_boundaries.py (ALIASES)", "report": "NIVI Analyse 2021, seeds/004"},
             geometry_type=None, build_date=today,
+        ),
+        LABELS_PATH.name: _metadata_entry(
+            LABELS_PATH, label_rows,
+            "Label point per municipality: pole of inaccessibility of its largest part in the published boundaries",
+            **common, geometry_type=None, metric_crs=METRIC_CRS,
+            method="shapely.maximum_inscribed_circle (GEOS), tolerance 50 m; radius_m = room around the point",
+            build_date=today,
         ),
         NEIGHBOURS_PATH.name: _metadata_entry(
             NEIGHBOURS_PATH, len(neighbours),

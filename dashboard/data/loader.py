@@ -22,13 +22,21 @@ from dashboard.data.registry import (
     closest_names,
     normalize_name,
 )
-from geodata import ALIASES_PATH, BOUNDARIES_PATH, GEODATA_DIR, REGISTRY_PATH
+from geodata import (
+    ALIASES_PATH,
+    BOUNDARIES_PATH,
+    GEODATA_DIR,
+    LABELS_PATH,
+    REGISTRY_PATH,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 # File names inside any geodata folder (the real one or a test fixture).
 REGISTRY_FILE = REGISTRY_PATH.name
 ALIASES_FILE = ALIASES_PATH.name
 BOUNDARIES_FILE = BOUNDARIES_PATH.name
+LABELS_FILE = LABELS_PATH.name
+LABEL_COLUMNS = ["label_lon", "label_lat", "label_radius_m"]
 
 # Data contract (see data/README.md): required columns per file, in file order.
 DATA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -286,7 +294,37 @@ def _read_boundaries(geodata_dir: Path, registry: Registry, needed: set[str], pr
     joined = raw.loc[:, ["kommunenummer", "geometry"]].drop_duplicates("kommunenummer").merge(
         registry.municipalities, on="kommunenummer", how="inner", validate="one_to_one"
     )
+    labels = _read_label_points(geodata_dir, set(joined["kommunenummer"]), problems)
+    if labels is not None:
+        joined = joined.merge(labels, on="kommunenummer", how="left", validate="one_to_one")
+        columns = columns[:-1] + LABEL_COLUMNS + ["geometry"]
     return gpd.GeoDataFrame(joined.loc[:, columns], geometry="geometry", crs=raw.crs)
+
+
+def _read_label_points(geodata_dir: Path, numbers: set[str], problems: Problems) -> pd.DataFrame | None:
+    """Build-time label points (geodata/build_labels.py), or None when the folder has none.
+
+    Without them maps fall back to a point computed from the polygon (MapBase); a file that is
+    there must cover every boundary and hold numbers, or it is reported like any other problem.
+    """
+    path = geodata_dir / LABELS_FILE
+    if not path.exists():
+        return None
+    label = f"{geodata_dir.name}/{LABELS_FILE}"
+    frame = pd.read_csv(path, dtype={"kommunenummer": str}, keep_default_na=False)
+    missing = [name for name in ("kommunenummer", "lon", "lat", "radius_m") if name not in frame.columns]
+    if missing:
+        problems.add(label, None, missing[0], None, f"mangler kolonnen «{missing[0]}»")
+        return None
+    values = frame.loc[:, ["lon", "lat", "radius_m"]].apply(pd.to_numeric, errors="coerce")
+    for position in frame.index[values.isna().any(axis=1)]:
+        problems.add(label, excel_row(position), None, ",".join(map(str, frame.loc[position, ["lon", "lat"]])), "ugyldig tall")
+    for knr in sorted(numbers - set(frame["kommunenummer"])):
+        problems.add(label, None, "kommunenummer", knr, "mangler etikettpunkt")
+    return pd.DataFrame(
+        {"kommunenummer": frame["kommunenummer"], "label_lon": values["lon"], "label_lat": values["lat"],
+         "label_radius_m": values["radius_m"]}
+    ).drop_duplicates("kommunenummer")
 
 
 def load_builtin(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> CooperationModel:

@@ -20,6 +20,24 @@ LonLat = tuple[float, float]
 BBox = tuple[float, float, float, float]
 
 
+def label_anchors(boundaries: gpd.GeoDataFrame) -> dict[str, LonLat]:
+    """Where each municipality's name, number or dot goes: the build-time label point.
+
+    geodata/build_labels.py puts it at the pole of inaccessibility (most room inside the
+    polygon); boundary sets without label points (test fixtures) get a point inside the polygon.
+    """
+    numbers = [str(number) for number in boundaries["kommunenummer"]]
+    fallback = boundaries.geometry.representative_point()
+    if "label_lon" in boundaries.columns:
+        lons, lats = boundaries["label_lon"].to_numpy(), boundaries["label_lat"].to_numpy()
+    else:
+        lons = lats = [float("nan")] * len(numbers)
+    anchors = {}
+    for number, lon, lat, point in zip(numbers, lons, lats, fallback):
+        anchors[number] = (round(float(point.x), 4), round(float(point.y), 4)) if lon != lon else (float(lon), float(lat))
+    return anchors
+
+
 @dataclass(frozen=True)
 class MapBase:
     """What every map of one boundary set shares.
@@ -35,7 +53,7 @@ class MapBase:
 
     @classmethod
     def from_boundaries(cls, boundaries: gpd.GeoDataFrame, geojson_url: str | None = None) -> "MapBase":
-        """Anchor points (inside each polygon) and extents; inline geometry unless a URL is given.
+        """Anchor points (build-time label points) and extents; inline geometry unless a URL is given.
 
         Examples
         --------
@@ -46,8 +64,7 @@ class MapBase:
         ((10.0, 59.0, 11.0, 60.0), '/geo.json')
         """
         numbers = [str(number) for number in boundaries["kommunenummer"]]
-        points = boundaries.geometry.representative_point()
-        anchors = {number: (round(point.x, 4), round(point.y, 4)) for number, point in zip(numbers, points)}
+        anchors = label_anchors(boundaries)
         bounds = boundaries.geometry.bounds.to_numpy()
         bboxes = {number: tuple(float(value) for value in row) for number, row in zip(numbers, bounds)}
         geojson: str | Mapping[str, Any] = geojson_url if geojson_url else feature_collection(boundaries)

@@ -207,3 +207,21 @@ def test_ldr019_boundary_name_must_match_the_registry(tmp_path: Path) -> None:
     boundaries.to_file(geodata / "kommuner-2020.geojson", driver="GeoJSON")
     [problem] = problems_of(data, geodata)
     assert problem.value == "Aal" and "«Ål»" in problem.message
+
+
+def test_ldr020_label_points_must_cover_every_boundary(tmp_path: Path) -> None:
+    data, geodata = copy_trees(tmp_path)
+    (geodata / "kommuner-2020-labels.csv").write_text("kommunenummer,lon,lat,radius_m\n0301,10.7,x,5\n", encoding="utf-8")
+    found = [p for p in problems_of(data, geodata) if p.file == "geodata/kommuner-2020-labels.csv"]
+    assert any(p.row == 2 and p.message == "ugyldig tall" for p in found)
+    assert any(p.value == "3043" and p.message == "mangler etikettpunkt" for p in found)
+
+
+@pytest.mark.skipif(not real_geodata_ready(), reason="real geodata not built")
+def test_ldr021_real_maps_anchor_at_the_build_time_label_points() -> None:
+    from dashboard.views.map_base import MapBase
+
+    model = load_builtin_cached(REAL_DATA, REAL_GEODATA)
+    labels = pd.read_csv(REAL_GEODATA / "kommuner-2020-labels.csv", dtype={"kommunenummer": str}).set_index("kommunenummer")
+    anchors = MapBase.from_boundaries(model.boundaries).anchors
+    assert anchors["3006"] == (labels.loc["3006", "lon"], labels.loc["3006", "lat"])
