@@ -225,6 +225,7 @@ def test_a11y007_choosing_filters_switching_view_and_uploading_by_keyboard_alone
     assert page.evaluate(FOCUS_RING) >= 2
 
     # The upload: Tab reaches the file field inside the drop zone, Enter opens the file chooser.
+    page.wait_for_load_state("networkidle")  # no callback still redrawing the page
     page.click("#upload-panel summary")
     page.focus("#template-csv-button")
     page.keyboard.press("Tab")
