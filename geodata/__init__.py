@@ -6,6 +6,8 @@ GEODATA_DIR = Path(__file__).resolve().parent
 
 BOUNDARIES_PATH = GEODATA_DIR / "kommuner-2020.geojson"
 LABELS_PATH = GEODATA_DIR / "kommuner-2020-labels.csv"
+# The names an A4 export of the survey area shows, with their boxes (build_labels.py --boxes).
+LABEL_BOXES_A4_PATH = GEODATA_DIR / "kommuner-2020-label-boxes-a4.csv"
 REGISTRY_PATH = GEODATA_DIR / "kommuner-2020.csv"
 ALIASES_PATH = GEODATA_DIR / "aliases.csv"
 FYLKER_PATH = GEODATA_DIR / "fylker-2020.csv"
@@ -20,6 +22,7 @@ __all__ = [
     "FYLKER_PATH",
     "GEODATA_DIR",
     "LABELS_PATH",
+    "LABEL_BOXES_A4_PATH",
     "METADATA_PATH",
     "NEIGHBOURS_PATH",
     "NUMBER_CHANGES_2024_PATH",

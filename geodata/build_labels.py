@@ -7,6 +7,10 @@ tells how much room there is, so maps can thin labels predictably (largest room 
 
 Run from anywhere: ``python3 geodata/build_labels.py`` (also run by build_boundaries.py).
 ``label_points`` works on any boundary GeoDataFrame (the 2020 and 2024 structures alike).
+
+It also writes which names an A4 export of the survey area shows, with the box each takes
+(``kommuner-2020-label-boxes-a4.csv``), computed by the maps' own placement
+(dashboard/views/labels.py), so a test can check on the published file that no two overlap.
 """
 
 from __future__ import annotations
@@ -25,7 +29,15 @@ import shapely
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geodata import BOUNDARIES_PATH, LABELS_PATH  # noqa: E402  (import after the path fix above)
+from geodata import (  # noqa: E402  (import after the path fix above)
+    BOUNDARIES_PATH,
+    LABEL_BOXES_A4_PATH,
+    LABELS_PATH,
+    REGISTRY_PATH,
+)
+
+SURVEYED_PATH = Path(__file__).resolve().parents[1] / "data" / "surveyed.csv"
+BOX_COLUMNS = ("kommunenummer", "navn", "left", "top", "right", "bottom")
 
 # ETRS89 / UTM 33N: lengths and areas in metres, as in build_boundaries.py.
 METRIC_CRS = "EPSG:25833"
@@ -88,6 +100,43 @@ def write_labels(boundaries_path: Path = BOUNDARIES_PATH, labels_path: Path = LA
     return len(frame)
 
 
+def label_boxes(
+    boundaries: gpd.GeoDataFrame, points: pd.DataFrame, names: dict[str, str], frame: Sequence[str], size
+) -> pd.DataFrame:
+    """The names a map of `boundaries` framed to `frame` shows at `size`, and their boxes (px).
+
+    `points` is label_points' frame; the placement is the maps' own (dashboard/views/labels.py),
+    with the framed municipalities named first.
+    """
+    from dashboard.views.labels import frame_labels, label_name
+    from dashboard.views.map_base import MapBase
+
+    joined = boundaries.merge(
+        points.rename(columns={"lon": "label_lon", "lat": "label_lat", "radius_m": "label_radius_m"}),
+        on="kommunenummer",
+    )
+    base = MapBase.from_boundaries(joined, geojson_url="/unused")
+    labels = frame_labels(base, {number: label_name(name) for number, name in names.items()}, frame, size, main=frame)
+    return pd.DataFrame(
+        [(label.kommunenummer, label.text, *(round(value, 1) for value in label.box)) for label in labels],
+        columns=list(BOX_COLUMNS),
+    )
+
+
+def write_survey_boxes(boundaries_path: Path = BOUNDARIES_PATH, out: Path = LABEL_BOXES_A4_PATH) -> int:
+    """The survey area's names at A4 (the export's size) with their boxes, as CSV; returns the count."""
+    from dashboard.views.labels import A4
+
+    boundaries = gpd.read_file(boundaries_path, engine="pyogrio")
+    boundaries["kommunenummer"] = boundaries["kommunenummer"].astype(str)
+    registry = pd.read_csv(REGISTRY_PATH, dtype=str)
+    surveyed = pd.read_csv(SURVEYED_PATH, dtype=str)
+    names = dict(zip(registry["kommunenummer"], registry["kommune"]))
+    boxes = label_boxes(boundaries, label_points(boundaries), names, list(surveyed["kommunenummer"]), A4)
+    boxes.to_csv(out, index=False, lineterminator="\n")
+    return len(boxes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boundaries", type=Path, default=BOUNDARIES_PATH)
@@ -95,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = write_labels(args.boundaries, args.out)
     print(f"{args.out.name}: {rows} label points")
+    if args.boundaries == BOUNDARIES_PATH:
+        boxes = write_survey_boxes(args.boundaries)
+        print(f"{LABEL_BOXES_A4_PATH.name}: {boxes} names of the survey area at A4")
     return 0
 
 

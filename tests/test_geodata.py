@@ -15,6 +15,7 @@ from geodata import (
     ALIASES_PATH,
     BOUNDARIES_PATH,
     FYLKER_PATH,
+    LABEL_BOXES_A4_PATH,
     LABELS_PATH,
     METADATA_PATH,
     NEIGHBOURS_PATH,
@@ -272,3 +273,26 @@ def test_geo041_label_points_are_the_builds_own():
         assert float(published[number]["lat"]) == pytest.approx(computed.loc[number, "lat"], abs=1e-4)
     # Kongsberg is a large municipality: its label has several kilometres of room.
     assert int(published["3006"]["radius_m"]) > 5000
+
+
+def test_geo042_survey_names_at_a4_do_not_overlap_and_are_the_builds_own():
+    """The build-time boxes of the names an A4 export of the survey area shows: none overlap,
+    every surveyed municipality is named, and the file is what the maps' placement computes."""
+    import geopandas as gpd
+
+    from dashboard.views.labels import A4, overlaps
+
+    rows = _rows(LABEL_BOXES_A4_PATH)
+    boxes = [(row["navn"], tuple(float(row[key]) for key in ("left", "top", "right", "bottom"))) for row in rows]
+    clashes = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if overlaps(box_a, box_b)]
+    assert len(boxes) >= 40 and clashes == []
+    for name, (left, top, right, bottom) in boxes:
+        assert 0 <= left < right <= A4.width and 0 <= top < bottom <= A4.height, name
+    surveyed = {row["kommunenummer"] for row in _rows(build_labels.SURVEYED_PATH)}
+    assert surveyed <= {row["kommunenummer"] for row in rows}
+
+    boundaries = gpd.read_file(BOUNDARIES_PATH, engine="pyogrio")
+    names = {row["kommunenummer"]: row["kommune"] for row in _rows(REGISTRY_PATH)}
+    points = build_labels.label_points(boundaries)
+    computed = build_labels.label_boxes(boundaries, points, names, sorted(surveyed), A4)
+    assert list(computed["navn"]) == [row["navn"] for row in rows]

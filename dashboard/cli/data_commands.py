@@ -88,12 +88,27 @@ def _validate(args: argparse.Namespace) -> int:
     others = [name for _rid, name, kind in regions if kind != "fylke"]
     print(f"{path.name} er gyldig.")
     print(f"Ordninger: {len(upload.arrangements)}")
-    print(f"Kommuner: {len(upload.focus)} ({', '.join(name for _knr, name in upload.municipality_options())})")
-    print(f"Fylker: {len(fylker)} ({', '.join(fylker)})")
-    print(f"Regioner: {len(others)}" + (f" ({', '.join(others)})" if others else ""))
+    print(f"Kommuner: {len(upload.focus)} ({short_list([name for _knr, name in upload.municipality_options()])})")
+    print(f"Fylker: {len(fylker)} ({short_list(fylker)})")
+    print(f"Regioner: {len(others)}" + (f" ({short_list(others)})" if others else ""))
     for notice in upload.notices:
         print(f"Merknad: {notice}")
     return EXIT_OK
+
+
+# The validate summary names at most this many per line; a national file has 356 municipalities.
+SUMMARY_NAMES = 12
+
+
+def short_list(names: list[str], limit: int = SUMMARY_NAMES) -> str:
+    """Names for one summary line: all when few, else the first ones and how many more.
+
+    >>> short_list(["Gol", "Hol"]), short_list([str(n) for n in range(20)], 3)
+    ('Gol, Hol', '0, 1, 2 og 17 andre')
+    """
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" og {len(names) - limit} andre"
 
 
 def register_validate(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -171,6 +171,7 @@ def register_export(subparsers: argparse._SubParsersAction, common: argparse.Arg
     parser.add_argument("--size", metavar="STØRRELSE", help=f"{', '.join(export.SIZE_PRESETS)} (standard: a4)")
     parser.add_argument("--width", type=int, metavar="PX", help="bredde i piksler (høyden følger formatet)")
     parser.add_argument("--height", type=int, metavar="PX", help="høyde i piksler")
+    parser.add_argument("--no-labels", action="store_true", help="uten kommunenavn på kartet (standard: med)")
     parser.set_defaults(handler=_export)
 
 
@@ -212,10 +213,12 @@ def _export(args: argparse.Namespace) -> int:
 
     def work(renderer: export.Renderer) -> str:
         if args.all_services:
-            files = export.report_pack(model, renderer, target.fmt, size, state.region, today, _progress, base)
+            files = export.report_pack(
+                model, renderer, target.fmt, size, state.region, today, _progress, base, labels=not args.no_labels
+            )
             written = export.write_bundle(files, target.path)
             return f"Skrev rapportpakken ({len(export.pack_services(model))} kart + CSV) til {written}"
-        name, content = export.export_view(model, state, target.fmt, size, renderer, today, base)
+        name, content = export.export_view(model, state, target.fmt, size, renderer, today, base, labels=not args.no_labels)
         path = target.path / name if target.is_bundle else target.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

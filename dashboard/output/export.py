@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 
 from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import figures
+from dashboard.views import labels as label_sizes
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     coverage_rows,
@@ -73,6 +74,10 @@ INTERACTIVE_HINT_PREFIXES = ("Klikk",)
 # On landscape pages the legend sits right of the map, from this share of the width.
 LEGEND_SIDE_START = 0.71
 LANDSCAPE_RATIO = 1.2
+
+
+# Municipality names sized for the map part of an A4 page (see dashboard/views/labels.py).
+A4_LABELS = label_sizes.A4
 
 
 class ExportError(Exception):
@@ -461,24 +466,31 @@ def run_with_progress(
 
 
 def map_view(
-    model: "CooperationModel", state: ViewState, base: MapBase, colors: dict[str, str] | None = None
+    model: "CooperationModel",
+    state: ViewState,
+    base: MapBase,
+    colors: dict[str, str] | None = None,
+    labels: bool = True,
 ) -> tuple[go.Figure, str, str]:
     """The figure the page shows for `state` (built by dashboard.views.figures), its title and summary line.
 
     The table view exports its service map. The summary is the sentence the page shows above the map.
+    On paper the names fit an A4 page (`labels=False`: no names), and the service map's legend
+    lists each arrangement's members.
     """
+    label_size = A4_LABELS if labels else None
     where = dict(zip(model.regions["id"], model.regions["name"])).get(state.region, state.region) if state.region else ALL_SURVEYED
     region, sector, legal_form = state.region, state.sector, state.legal_form
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=sector, legal_form=legal_form, region=region)
         figure = figures.network_figure(
-            model, sector, legal_form, region, base=base, municipality=state.municipality, edges=edges
+            model, sector, legal_form, region, base=base, municipality=state.municipality, edges=edges, labels=label_size
         )
         return figure, f"Samarbeidsnettverk – {where}", network_summary(model, edges, region, sector, legal_form)
     if state.view == VIEW_INTENSITY:
         counts = municipality_counts(model, sector=sector, legal_form=legal_form)
         figure = figures.intensity_figure(
-            model, sector, legal_form, region, base=base, municipality=state.municipality, counts=counts
+            model, sector, legal_form, region, base=base, municipality=state.municipality, counts=counts, labels=label_size
         )
         title = f"Antall interkommunale ordninger – {where}"
         return figure, title, intensity_summary(model, counts, region, sector, legal_form)
@@ -494,9 +506,12 @@ def map_view(
         show_network=state.network,
         municipality=state.municipality,
         data=data,
+        labels=label_size,
+        members_in_legend=True,
     )
     title = f"{data.service_label} – {where}"
-    return figure, title, service_summary(model, data, region, sector, legal_form)
+    # On paper there is no «Tabell» to point to: the pack's CSV has every name.
+    return figure, title, service_summary(model, data, region, sector, legal_form, rest="")
 
 
 def view_filename(state: ViewState, fmt: str, date: dt.date) -> str:
@@ -512,10 +527,11 @@ def print_view(
     base: MapBase | None = None,
     colors: dict[str, str] | None = None,
     legend_beside: bool = True,
+    labels: bool = True,
 ) -> go.Figure:
     """The page's figure for `state`, dressed for a report (see for_print)."""
     base = base or MapBase.from_boundaries(model.boundaries)
-    figure, title, summary = map_view(model, state, base, colors)
+    figure, title, summary = map_view(model, state, base, colors, labels)
     printed = for_print(figure, title, summary, model.source_label, date)
     if legend_beside and any(trace.showlegend is not False for trace in printed.data):
         # On a wide page the map leaves room at the side: put the legend there instead of over the map.
@@ -534,9 +550,10 @@ def export_view(
     renderer: Renderer,
     date: dt.date,
     base: MapBase | None = None,
+    labels: bool = True,
 ) -> tuple[str, bytes]:
     """(file name, content) of the view as the user sees it, e.g. for a download button."""
-    figure = print_view(model, state, date, base, legend_beside=size.is_landscape)
+    figure = print_view(model, state, date, base, legend_beside=size.is_landscape, labels=labels)
     return view_filename(state, fmt, date), renderer.render(figure, fmt, size)
 
 
@@ -562,6 +579,7 @@ def report_pack(
     date: dt.date,
     report: Callable[[str], None],
     base: MapBase | None = None,
+    labels: bool = True,
 ) -> Iterator[tuple[str, bytes]]:
     """Map and coverage CSV of each headline service, one service at a time with progress."""
     services = pack_services(model)
@@ -572,7 +590,7 @@ def report_pack(
 
     def service_files(service: str) -> list[tuple[str, bytes]]:
         state = ViewState(service=service, region=region)
-        figure = print_view(model, state, date, base, colors, legend_beside=size.is_landscape)
+        figure = print_view(model, state, date, base, colors, legend_beside=size.is_landscape, labels=labels)
         image = (view_filename(state, fmt, date), renderer.render(figure, fmt, size))
         return [image, coverage_csv(model, service, region, date)]
 

@@ -26,6 +26,7 @@ from dashboard.output.export import (
 )
 from dashboard.views import colors as palette
 from dashboard.views import figures
+from dashboard.views.labels import FACTSHEET as FACTSHEET_LABELS
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import focus_in, municipality_counts, plain
 
@@ -152,7 +153,9 @@ def factsheet_figure(
     traces = [
         figures.base_trace(model, base),
         *_partner_traces(model, base, kommunenummer, partners),
-        figures.selection_trace(model, base, kommunenummer),
+        # The ring only: the municipality's name is the first of the map's names.
+        figures.selection_trace(model, base, kommunenummer) | {"mode": "markers"},
+        figures.label_trace(model, base, model.focus, FACTSHEET_LABELS, kommunenummer, partners.index),
         *_comparison_traces(comparison, name, region_name),
         *table_traces,
     ]

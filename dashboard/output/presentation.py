@@ -18,6 +18,8 @@ from dash import Patch
 
 from dashboard.data.registry import closest_names, normalize_name, quote_list
 from dashboard.output.export import ALL_SURVEYED, ATTRIBUTION, INTERACTIVE_HINT_PREFIXES
+from dashboard.views.labels import SLIDE as SLIDE_LABELS
+from dashboard.views.labels import LabelSize
 from dashboard.views.view_state import (
     CHANGES_KEY,
     DECK_KEY,
@@ -62,6 +64,11 @@ class SlideSizes:
     center_message: float = 34
     hover: float = 20
     marker_scale: float = 1.6
+
+    def labels(self) -> LabelSize:
+        """Municipality names at this slide's scale (the map part of the slide)."""
+        scale = self.font / SlideSizes.font
+        return LabelSize(width=SLIDE_LABELS.width * scale, height=SLIDE_LABELS.height * scale, font=SLIDE_LABELS.font * scale)
 
     @classmethod
     def for_width(cls, screen_width: float | None) -> "SlideSizes":

@@ -14,12 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.views import colors as palette
+from dashboard.views import labels as names
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     NO_ARRANGEMENT,
     ServiceMapData,
     focus_in,
     municipality_counts,
+    norwegian_key,
     outside_member_hover,
     partner_edges,
     plain,
@@ -41,6 +43,15 @@ NOTE_STEP = 0.034
 # Offset (degrees longitude) between the coloured dots of a municipality with two arrangements.
 DOUBLE_DOT_OFFSET = 0.075
 EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
+# National scale (issue 11): beyond this many municipalities in the frame, gaps and doubles get
+# plain outlines instead of crosses and dots; beyond this many arrangements the small ones
+# share one legend entry.
+CROWDED_FRAME = 40
+CROWDED_NOTE = "Mange kommuner i kartet: velg en region for å se kryss (ingen ordning) og prikker (flere ordninger)."
+LEGEND_MAX_ENTRIES = 12
+OTHER_ARRANGEMENTS_GROUP = "andre-ordninger"
+# plotly orders legend entries by rank (default 1000): the shared entry comes after the named ones.
+GROUPED_LEGEND_RANK = 1001
 # Network line classes: (lowest shared count, highest, line width, colour, legend label). Weak
 # ties are thin and pale, strong ones thick and dark, so the strongest partnerships stand out
 # even when large companies tie every municipality to every other.
@@ -66,6 +77,31 @@ def short_name(name: str, limit: int = LEGEND_NAME_CHARS) -> str:
     'abc…'
     """
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+# Members listed under a legend entry (slides, exports): at most this many names, this many
+# characters a line; a longer list ends with «og N andre».
+LEGEND_MEMBERS_MAX = 12
+LEGEND_MEMBERS_LINE = 52
+
+
+def member_legend_name(name: str, members: Sequence[str]) -> str:
+    """A legend entry naming the arrangement and, in smaller type under it, its members.
+
+    >>> member_legend_name("NAV Hallingdal", ["Ål", "Gol", "Flå"])
+    "<b>NAV Hallingdal</b><br><span style='font-size:0.85em'>Flå, Gol, Ål</span>"
+    """
+    ordered = sorted({plain(member) for member in members}, key=norwegian_key)
+    shown = ordered if len(ordered) <= LEGEND_MEMBERS_MAX else ordered[: LEGEND_MEMBERS_MAX - 1]
+    text = ", ".join(shown) + (f" og {len(ordered) - len(shown)} andre" if len(shown) < len(ordered) else "")
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= LEGEND_MEMBERS_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    members_text = "<br>".join(f"<span style='font-size:0.85em'>{line}</span>" for line in lines)
+    return f"<b>{plain(short_name(name))}</b><br>{members_text}"
 
 
 def solid_scale(color: str) -> list[list[Any]]:
@@ -122,6 +158,62 @@ def selection_trace(model: "CooperationModel", base: MapBase, municipality: str 
         lon, lat = base.anchors[municipality]
         trace.update(lon=[lon, lon], lat=[lat, lat], text=["", plain(_name(model, municipality))])
     return trace
+
+
+# A white halo drawn as text shadows all round: names read on every fill, and stay text in SVG.
+LABEL_HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
+LABEL_INK = "#1a1a1a"
+LABEL_INK_OUTSIDE = "#455a64"
+LABEL_TRACE_NAME = "Kommunenavn"
+# How far (in font sizes) a name moves down to clear a marker on its point.
+MARK_CLEARANCE = 1.3
+
+
+def label_trace(
+    model: "CooperationModel",
+    base: MapBase,
+    frame: Iterable[str],
+    size: names.LabelSize = names.SCREEN,
+    municipality: str | None = None,
+    main: Iterable[str] = (),
+    marked: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Municipality names that fit the map framed to `frame` at `size`, with a white halo.
+
+    Names are text in the figure (and so in an SVG export). `main` (the municipalities the map
+    is about) are named before the rest and in darker ink; the chosen municipality always.
+    Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
+    """
+    trace: dict[str, Any] = {
+        "type": "scattergeo",
+        "name": LABEL_TRACE_NAME,
+        "mode": "text",
+        "lon": [],
+        "lat": [],
+        "text": [],
+        "textposition": "middle center",
+        "textfont": {"size": size.font, "color": [], "shadow": LABEL_HALO, "family": FONT_FAMILY},
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    main_set = set(main)
+    below = {number: size.font * MARK_CLEARANCE for number in marked}
+    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below)
+    # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
+    placed = [label for label in placed if label.kommunenummer != municipality]
+    trace["lon"] = [round(label.lon, 3) for label in placed]
+    trace["lat"] = [round(label.lat, 3) for label in placed]
+    trace["text"] = [plain(label.text) for label in placed]
+    trace["textfont"]["color"] = [
+        LABEL_INK if label.kommunenummer in main_set or label.kommunenummer == municipality else LABEL_INK_OUTSIDE
+        for label in placed
+    ]
+    return trace
+
+
+def map_names(model: "CooperationModel", base: MapBase) -> dict[str, str]:
+    """Every municipality of the map as its label reads (see label_name)."""
+    return {number: names.label_name(_name(model, number)) for number in base.anchors}
 
 
 def map_layout(
@@ -207,8 +299,13 @@ def service_map_spec(
     show_network: bool = False,
     municipality: str | None = None,
     data: ServiceMapData | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
+    members_in_legend: bool = False,
 ) -> dict[str, Any]:
     """Choropleth of which arrangement each municipality uses for `service` (dict form).
+
+    `members_in_legend` (slides, exports) lists each arrangement's members under its legend
+    entry: «NAV Hallingdal: Flå, Gol, Hemsedal, Hol, Nesbyen, Ål».
 
     One trace per arrangement (legend entry; clicking it isolates that arrangement), members
     outside the surveyed set in a lighter tint, gaps white with a heavy outline and a cross,
@@ -219,21 +316,35 @@ def service_map_spec(
     data = data or service_map_data(model, service, region=region, sector=sector, legal_form=legal_form)
     traces = [base_trace(model, base), selection_trace(model, base, municipality)]
     memberships = data.memberships
+    listed, grouped = legend_split(data)
     for arrangement_id, name in data.arrangements:
         rows = memberships[memberships["arrangement_id"] == arrangement_id]
         color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
         inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
         outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
         legend_shown = False
+        legend_name = plain(short_name(name))
+        # Members beside the legend while it is short enough to read them (not at national scale).
+        if members_in_legend and not grouped:
+            legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
+        if arrangement_id in grouped:
+            # One legend entry for all the small arrangements: the legend stays short.
+            legend_name = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
+            legend_shown = arrangement_id != grouped[0]
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            trace = _choropleth(base, numbers, fill, data.hover, name=short_name(name), group=arrangement_id)
+            group = OTHER_ARRANGEMENTS_GROUP if arrangement_id in grouped else arrangement_id
+            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=group)
+            # Set after _choropleth's escaping: member_legend_name escapes the names and adds markup.
+            trace["name"] = legend_name
             if not surveyed:
                 # One text for all members outside the survey; the name comes from the boundaries.
                 del trace["hovertext"], trace["hoverinfo"]
                 header = "<b>%{properties.kommune}</b><br>"
                 trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+            if arrangement_id in grouped:
+                trace["legendrank"] = GROUPED_LEGEND_RANK
             traces.append(trace | {"showlegend": not legend_shown})
             legend_shown = True
     if show_network:
@@ -241,11 +352,20 @@ def service_map_spec(
     frame = model.region_municipalities(region)
     # Gaps and doubles are marked where the map looks: the region, or the surveyed set.
     in_frame = set(frame)
-    traces.extend(_double_traces(data, base, colors, in_frame))
-    traces.extend(_gap_traces(data, base, in_frame))
+    # A map of many municipalities (a county, the country) would be crosses and dots all over:
+    # it gets plain outlines, and the marks come with a region.
+    crowded = len(in_frame) > CROWDED_FRAME
+    traces.extend(_double_traces(data, base, colors, in_frame, crowded))
+    traces.extend(_gap_traces(data, base, in_frame, crowded))
+    if labels:
+        main = set(memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
+        marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
+        traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
+    if crowded and (data.gaps or data.doubles):
+        notes.append(CROWDED_NOTE)
     notes.append("Klikk på en ordning i tegnforklaringen for å vise bare den; klikk igjen for å vise alle.")
     empty = None if data.arrangements else EMPTY_MESSAGE
     title = f"{data.service_label}: ordninger per kommune"
@@ -290,11 +410,31 @@ def _choropleth(
     }
 
 
-def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]:
-    """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement."""
+def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple[list[str], list[str]]:
+    """(arrangements with their own legend entry, arrangements sharing one), largest first.
+
+    Up to `limit` arrangements each get an entry; beyond that the largest `limit - 1` do and the
+    rest share one («29 mindre ordninger»), so a national register's legend does not scroll.
+    """
+    ids = [arrangement_id for arrangement_id, _name in data.arrangements]
+    if len(ids) <= limit:
+        return ids, []
+    sizes = data.memberships.groupby("arrangement_id").size()
+    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), ids.index(arrangement_id)))
+    own = set(by_size[: limit - 1])
+    return [i for i in ids if i in own], [i for i in ids if i not in own]
+
+
+def _gap_traces(data, base: MapBase, in_frame: set[str], crowded: bool = False) -> list[dict[str, Any]]:
+    """White fill, heavy outline and a cross: the surveyed municipalities with no arrangement
+    (on a crowded map white with a plain dark outline, no cross)."""
     gaps = [number for number in data.gaps if number in base.anchors and number in in_frame]
     if not gaps:
         return []
+    if crowded:
+        outline = _choropleth(base, gaps, palette.GAP_FILL, data.hover, name=NO_ARRANGEMENT, group="gap",
+                              line_color=palette.GAP_LINE, line_width=1)
+        return [outline | {"showlegend": True, "name": f"{NO_ARRANGEMENT} (hvit)"}]
     outline = _choropleth(
         base,
         gaps,
@@ -323,13 +463,19 @@ def _gap_traces(data, base: MapBase, in_frame: set[str]) -> list[dict[str, Any]]
     return [outline | {"showlegend": False}, crosses, key]
 
 
-def _double_traces(data, base: MapBase, colors: Mapping[str, str], in_frame: set[str]) -> list[dict[str, Any]]:
-    """Heavy outline plus one dot per arrangement for municipalities in two arrangements.
+def _double_traces(
+    data, base: MapBase, colors: Mapping[str, str], in_frame: set[str], crowded: bool = False
+) -> list[dict[str, Any]]:
+    """Heavy outline plus one dot per arrangement for municipalities in two arrangements
+    (on a crowded map none: the hover lists both, and a region shows the marks).
 
     Each dot sits on a white halo so a dot keeps its colour on a polygon of the same colour.
     """
     doubles = [number for number in data.doubles if number in base.anchors and number in in_frame]
     if not doubles:
+        return []
+    if crowded:
+        # Outlines over half a country read as one dark mass: the hover tells, and a region shows the marks.
         return []
     outline = _choropleth(
         base,
@@ -458,6 +604,7 @@ def network_spec(
     base: MapBase | None = None,
     municipality: str | None = None,
     edges: pd.DataFrame | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
 ) -> dict[str, Any]:
     """Lines between surveyed municipalities; width = number of arrangements the two share."""
     base = base or MapBase.from_boundaries(model.boundaries)
@@ -527,6 +674,8 @@ def network_spec(
             "hoverinfo": "text",
         }
     )
+    if labels:
+        traces.append(label_trace(model, base, model.region_municipalities(region), labels, municipality, focus))
     scope = _filter_words(model, sector=sector, legal_form=legal_form)
     title = f"Samarbeidsnettverk{scope}"
     notes = ["Linjene viser samarbeid mellom de kartlagte kommunene; tykkere linje = flere felles ordninger."]
@@ -554,6 +703,7 @@ def intensity_spec(
     base: MapBase | None = None,
     municipality: str | None = None,
     counts: pd.DataFrame | None = None,
+    labels: names.LabelSize | None = names.SCREEN,
 ) -> dict[str, Any]:
     """Choropleth of the number of arrangements per surveyed municipality, sector breakdown on hover."""
     base = base or MapBase.from_boundaries(model.boundaries)
@@ -586,6 +736,8 @@ def intensity_spec(
             "hoverinfo": "text",
         }
     )
+    if labels:
+        traces.append(label_trace(model, base, model.region_municipalities(region), labels, municipality, numbers))
     scope = _filter_words(model, sector=sector, legal_form=legal_form)
     title = f"Antall interkommunale ordninger per kommune{scope}"
     empty = None if counts["ordninger"].sum() else EMPTY_MESSAGE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -50,6 +50,9 @@ class MapBase:
     geojson: str | Mapping[str, Any]
     anchors: Mapping[str, LonLat]
     bboxes: Mapping[str, BBox]
+    # Room around each label point (m, geodata/build_labels.py): names are placed largest first.
+    # Empty for boundary sets without build-time label points (then the bounding box decides).
+    label_radii: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_boundaries(cls, boundaries: gpd.GeoDataFrame, geojson_url: str | None = None) -> "MapBase":
@@ -68,7 +71,15 @@ class MapBase:
         bounds = boundaries.geometry.bounds.to_numpy()
         bboxes = {number: tuple(float(value) for value in row) for number, row in zip(numbers, bounds)}
         geojson: str | Mapping[str, Any] = geojson_url if geojson_url else feature_collection(boundaries)
-        return cls(geojson=geojson, anchors=MappingProxyType(anchors), bboxes=MappingProxyType(bboxes))
+        radii = {}
+        if "label_radius_m" in boundaries.columns:
+            radii = {number: float(value) for number, value in zip(numbers, boundaries["label_radius_m"]) if value == value}
+        return cls(
+            geojson=geojson,
+            anchors=MappingProxyType(anchors),
+            bboxes=MappingProxyType(bboxes),
+            label_radii=MappingProxyType(radii),
+        )
 
     @property
     def inline(self) -> bool:

@@ -405,14 +405,41 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " og " + names[-1]
 
 
+# A summary names at most this many municipalities per list; longer lists are counted, and the
+# table view («Tabell») has every name. Keeps the sentence short at national scale.
+SUMMARY_MAX_NAMES = 4
+
+
+ALL_IN_TABLE = " (alle i «Tabell»)"
+
+
+def few_names(names: Sequence[str], limit: int = SUMMARY_MAX_NAMES, rest: str = ALL_IN_TABLE) -> str:
+    """All names when few, else the count and the first ones: a sentence that stays short.
+
+    >>> few_names(["Hol", "Ål"])
+    'Hol og Ål'
+    >>> few_names(["A", "B", "C", "D", "E", "F"])
+    '6 kommuner, blant dem A, B og C (alle i «Tabell»)'
+    """
+    names = list(names)
+    if len(names) <= limit:
+        return join_names(names)
+    shown = limit - 1
+    return f"{len(names)} kommuner, blant dem {join_names(names[:shown])}{rest}"
+
+
 def service_summary(
     model: "CooperationModel",
     data: ServiceMapData,
     region: str | None,
     sector: str | None,
     legal_form: str | None,
+    rest: str = ALL_IN_TABLE,
 ) -> str:
-    """What the service map shows, in words; says plainly when nothing matches."""
+    """What the service map shows, in words; says plainly when nothing matches.
+
+    Long lists are counted and name only a few; `rest` says where the others are (on paper: nowhere).
+    """
     where = region_phrase(model, region)
     filters = filter_phrase(model, sector, legal_form)
     label = data.service_label
@@ -427,9 +454,9 @@ def service_summary(
     gaps = sorted((model.name_of(number) for number in data.gaps if number in inside), key=norwegian_key)
     doubles = sorted((model.name_of(number) for number in data.doubles if number in inside), key=norwegian_key)
     if gaps:
-        text += f" Uten ordning: {join_names(gaps)}."
+        text += f" Uten ordning: {few_names(gaps, rest=rest)}."
     if doubles:
-        text += f" I to ordninger: {join_names(doubles)}."
+        text += f" I to ordninger: {few_names(doubles, rest=rest)}."
     return text
 
 

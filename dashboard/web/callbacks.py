@@ -11,7 +11,18 @@ import hashlib
 from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Dash,
+    Input,
+    Output,
+    Patch,
+    State,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import figures
@@ -151,9 +162,13 @@ def sync_state(
 # ----- maps -------------------------------------------------------------------------------
 
 
-def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
-    """The full figure dict and the summary sentence for the map view of `state` (dated when «per dato»)."""
-    spec, message = _map_spec_and_message(dataset, state)
+def map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> tuple[dict[str, Any], str]:
+    """The full figure dict and the summary sentence for the map view of `state` (dated when «per dato»).
+
+    `options` go to the figure builder: `labels` (a LabelSize, None for no names) and, for the
+    service map, `members_in_legend`.
+    """
+    spec, message = _map_spec_and_message(dataset, state, **options)
     if not state.per:
         return spec, message
     day = dt.date.fromisoformat(state.per).strftime("%d.%m.%Y")
@@ -163,27 +178,28 @@ def map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, 
     return spec, f"Per {day}: {message}"
 
 
-def _map_spec_and_message(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str]:
+def _map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> tuple[dict[str, Any], str]:
     model = dataset.model
+    labels = {"labels": options["labels"]} if "labels" in options else {}
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
         spec = figures.network_spec(
             model, state.sector, state.legal_form, state.region,
-            base=dataset.base, municipality=state.municipality, edges=edges,
+            base=dataset.base, municipality=state.municipality, edges=edges, **labels,
         )
         return spec, network_summary(model, edges, state.region, state.sector, state.legal_form)
     if state.view == VIEW_INTENSITY:
         counts = municipality_counts(model, sector=state.sector, legal_form=state.legal_form)
         spec = figures.intensity_spec(
             model, state.sector, state.legal_form, state.region,
-            base=dataset.base, municipality=state.municipality, counts=counts,
+            base=dataset.base, municipality=state.municipality, counts=counts, **labels,
         )
         return spec, intensity_summary(model, counts, state.region, state.sector, state.legal_form)
     data = service_map_data(model, state.service, region=state.region, sector=state.sector, legal_form=state.legal_form)
     spec = figures.service_map_spec(
         model, state.service, state.region, state.sector, state.legal_form,
         base=dataset.base, colors=dataset.colors, show_network=state.network,
-        municipality=state.municipality, data=data,
+        municipality=state.municipality, data=data, **options,
     )
     return spec, service_summary(model, data, state.region, state.sector, state.legal_form)
 
@@ -192,8 +208,14 @@ def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple
     """(figure Patch, message) for a state change. Polygons are never resent: traces refer to
     the boundary file by URL, and only traces, titles, notes and the zoom are patched."""
     if trigger == ids.MUNICIPALITY:
+        # The marker, and the names (the chosen one is named by its marker and always kept).
         patch = Patch()
         patch["data"][figures.SELECTION_TRACE] = figures.selection_trace(dataset.model, dataset.base, state.municipality)
+        if state.view != VIEW_TABLE:
+            spec, _message = map_spec_and_message(dataset, state)
+            for index, trace in enumerate(spec["data"]):
+                if trace.get("name") == figures.LABEL_TRACE_NAME:
+                    patch["data"][index] = trace
         return patch, no_update
     spec, message = map_spec_and_message(dataset, state)
     if state.view == VIEW_TABLE:
@@ -207,6 +229,7 @@ def map_update(dataset: Dataset, state: ViewState, trigger: str | None) -> tuple
     patch["layout"]["geo"]["lonaxis"] = layout["geo"].get("lonaxis", {})
     patch["layout"]["geo"]["lataxis"] = layout["geo"].get("lataxis", {})
     patch["layout"]["uirevision"] = uirevision(dataset, state)
+    patch["layout"]["legend"]["uirevision"] = legend_revision(dataset, state)
     if trigger in REFRAMING_TRIGGERS:
         # plotly writes the user's zoom and pan into the layout itself; drop them so the new
         # frame (lonaxis/lataxis above) is what the map shows.
@@ -226,6 +249,7 @@ def initial_map(dataset: Dataset, state: ViewState) -> tuple[dict[str, Any], str
     """The figure embedded in the page layout, with the same uirevision map_update uses."""
     spec, message = map_spec_and_message(dataset, state)
     spec["layout"]["uirevision"] = uirevision(dataset, state)
+    spec["layout"].setdefault("legend", {})["uirevision"] = legend_revision(dataset, state)
     return spec, message
 
 
@@ -234,6 +258,13 @@ def uirevision(dataset: Dataset, state: ViewState) -> str:
     changes keep the user's own pan and zoom."""
     municipalities = hashlib.sha1(",".join(dataset.model.focus).encode()).hexdigest()[:10]
     return f"region:{state.region or ''}|kommuner:{municipalities}"
+
+
+def legend_revision(dataset: Dataset, state: ViewState) -> str:
+    """Legend clicks (an arrangement highlighted) hold only while the traces mean the same: a new
+    view, service, filter, region or dataset shows every trace again (plotly's legend.uirevision)."""
+    parts = (state.view, state.service, state.sector or "", state.legal_form or "", str(state.network), state.per or "")
+    return uirevision(dataset, state) + "|" + "|".join(parts)
 
 
 def sector_bars(dataset: Dataset, state: ViewState) -> Any:
@@ -317,8 +348,21 @@ def decimal(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]:
-    """(profile children, hide download button) for the chosen municipality."""
+def profile_announcement(dataset: Dataset, municipality: str | None, service: str | None = None) -> str:
+    """What screen readers hear when a profile opens: «Kommuneprofil for Hol er åpnet, med legevakt først.»"""
+    if not municipality:
+        return ""
+    service_label = _service_label(dataset.model, service)
+    name = dataset.model.name_of(municipality)
+    return f"Kommuneprofil for {name} er åpnet" + (f", med {in_sentence(service_label)} først." if service_label else ".")
+
+
+def profile_view(dataset: Dataset, municipality: str | None, service: str | None = None) -> tuple[Any, bool]:
+    """(profile children, hide download button) for the chosen municipality.
+
+    With a service chosen, the profile opens with that service (arrangement, partners, host,
+    legal form, or a plain «no arrangement»); the full list by sector follows.
+    """
     if not municipality:
         return html.P(PROFILE_HINT, className="field-hint"), True
     model = dataset.model
@@ -335,9 +379,20 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
             )
         )
     children.append(html.P(_count_sentence(name, counts), className="profile-counts"))
+    service_label = _service_label(model, service)
     if rows.empty:
         children.append(html.P("Ingen ordninger i datagrunnlaget."))
         return html.Div(children), True
+    if service_label:
+        chosen = [aid in set(_service_ids(model, municipality, service)) for aid in model.arrangement_ids_of(municipality)]
+        service_rows = rows[chosen]
+        section: list[Any] = [html.H3(f"{service_label} i {name}", className="profile-service-title")]
+        if service_rows.empty:
+            section.append(html.P(f"{name} har ingen ordning for {in_sentence(service_label)} i datagrunnlaget.", className="profile-gap"))
+        else:
+            section.append(_profile_table(service_rows.to_dict("records")))
+        children.append(html.Section(section, className="profile-service", **{"aria-label": f"{service_label} i {name}"}))
+        children.append(html.H3("Alle ordninger etter sektor", className="profile-all-title"))
     for sector_label, group in rows.groupby("Sektor", sort=False):
         children.append(
             html.Details(
@@ -349,12 +404,28 @@ def profile_view(dataset: Dataset, municipality: str | None) -> tuple[Any, bool]
     return html.Div(children), False
 
 
-def profile_announcement(dataset: Dataset, municipality: str | None) -> str:
-    """What a screen reader hears when the profile changes (the profile itself is not a live region)."""
-    if not municipality:
-        return "Kommuneprofilen er lukket."
-    name = dataset.model.name_of(municipality)
-    return f"Kommuneprofilen for {name} vises. " + _count_sentence(name, dataset.model.profile_counts(municipality))
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: «Legevakt» → «legevakt», acronyms kept («PP-tjeneste (PPT)»).
+
+    >>> in_sentence("Legevakt"), in_sentence("PP-tjeneste (PPT)")
+    ('legevakt', 'PP-tjeneste (PPT)')
+    """
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _service_label(model: Any, service: str | None) -> str:
+    """The service's label, or "" when none (or one the data does not know) is chosen."""
+    if not service:
+        return ""
+    try:
+        return model.service_label(service)
+    except (KeyError, ValueError):
+        return ""
+
+
+def _service_ids(model: Any, municipality: str, service: str) -> list[str]:
+    """The municipality's arrangements that provide `service`."""
+    return [aid for aid in model.arrangement_ids_of(municipality) if service in model.arrangement(aid)["services"]]
 
 
 def _count_sentence(name: str, counts: Mapping[str, Any]) -> str:
@@ -440,6 +511,13 @@ def register(app: Dash, resolve: Resolver) -> None:
         [Output(ids.MAP, "figure"), Output(ids.MAP_MESSAGE, "children")],
         lambda dataset, state: map_update(dataset, state, main_trigger(ctx.triggered_prop_ids)),
     )
+
+    # «Vis kommunenavn» hides the names in the browser (assets/map_labels.js): no request.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapLabels", function_name="toggle"),
+        Input(ids.LABELS, "value"),
+        prevent_initial_call=True,
+    )
     on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
     on_state_change(
         [Output(ids.TABLE, "rowData"), Output(ids.TOTALS_TABLE, "rowData"), Output(ids.TOTALS_TABLE, "columnDefs")],
@@ -461,23 +539,35 @@ def register(app: Dash, resolve: Resolver) -> None:
     @app.callback(
         Output(ids.PROFILE, "children"),
         Output(ids.PROFILE_DOWNLOAD_BUTTON, "hidden"),
+        Output(ids.PROFILE_STATUS, "children"),
         Input(ids.MUNICIPALITY, "value"),
         Input(ids.PER, "value"),
         Input(ids.DATASET, "data"),
+        Input(ids.SERVICE, "value"),
+        State(ids.VIEW, "value"),
         prevent_initial_call=True,
     )
-    def _profile(municipality, per, store):
-        return profile_view(resolve(store, valid_date(per)), municipality)
+    def _profile(municipality, per, store, service, view):
+        # The service leads the profile where the page is about one (service map, table).
+        service = service if (view or VIEW_SERVICE_MAP) in (VIEW_SERVICE_MAP, VIEW_TABLE) else None
+        dataset = resolve(store, valid_date(per))
+        return (*profile_view(dataset, municipality, service), profile_announcement(dataset, municipality, service))
 
-    @app.callback(
-        Output(ids.PROFILE_ANNOUNCEMENT, "children"),
+    # Opening a profile brings it into view when it is out of sight (assets/profile.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="profile", function_name="reveal"),
         Input(ids.MUNICIPALITY, "value"),
-        State(ids.PER, "value"),
-        State(ids.DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _announce_profile(municipality, per, store):
-        return profile_announcement(resolve(store, valid_date(per)), municipality)
+
+    # In the browser, while typing: an exact name, alias or number first (assets/dropdown_search.js).
+    app.clientside_callback(
+        ClientsideFunction(namespace="municipalitySearch", function_name="order"),
+        Output(ids.MUNICIPALITY, "options", allow_duplicate=True),
+        Input(ids.MUNICIPALITY, "search_value"),
+        State(ids.MUNICIPALITY, "options"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(Output(ids.MAP_DESCRIPTION, "children"), Input(ids.VIEW, "value"), prevent_initial_call=True)
     def _describe_map(view):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from dash import dcc, html
 
 from dashboard.web import ids
-from dashboard.web.widgets import dropdown
+from dashboard.web.plotly_locale import DROPDOWN_LABELS
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -73,11 +73,11 @@ def edit_panel(model: "CooperationModel") -> html.Details:
     forms: list[dict[str, str]] = []
     controls = {
         ids.EDIT_NAME: dcc.Input(id=ids.EDIT_NAME, type="text", maxLength=300, className="text-input"),
-        ids.EDIT_SERVICES: dropdown(ids.EDIT_SERVICES, services, multi=True, placeholder="Velg tjenester …"),
+        ids.EDIT_SERVICES: dcc.Dropdown(labels=DROPDOWN_LABELS, id=ids.EDIT_SERVICES, options=services, multi=True, placeholder="Velg tjenester …"),
         ids.EDIT_SECTOR: dcc.Input(id=ids.EDIT_SECTOR, type="text", list=ids.EDIT_SECTOR_CHOICES, maxLength=200, className="text-input"),
-        ids.EDIT_MEMBERS: dropdown(ids.EDIT_MEMBERS, municipalities, multi=True, placeholder="Velg kommuner …"),
-        ids.EDIT_HOSTS: dropdown(ids.EDIT_HOSTS, municipalities, multi=True, placeholder="Ingen"),
-        ids.EDIT_LEGAL_FORM: dropdown(ids.EDIT_LEGAL_FORM, forms, placeholder="Ukjent"),
+        ids.EDIT_MEMBERS: dcc.Dropdown(labels=DROPDOWN_LABELS, id=ids.EDIT_MEMBERS, options=municipalities, multi=True, placeholder="Velg kommuner …"),
+        ids.EDIT_HOSTS: dcc.Dropdown(labels=DROPDOWN_LABELS, id=ids.EDIT_HOSTS, options=municipalities, multi=True, placeholder="Ingen"),
+        ids.EDIT_LEGAL_FORM: dcc.Dropdown(labels=DROPDOWN_LABELS, id=ids.EDIT_LEGAL_FORM, options=forms, placeholder="Ukjent"),
         ids.EDIT_ESTABLISHED: dcc.Input(id=ids.EDIT_ESTABLISHED, type="text", inputMode="numeric", maxLength=9, className="text-input"),
         ids.EDIT_SOURCE: dcc.Input(id=ids.EDIT_SOURCE, type="text", maxLength=300, className="text-input"),
     }
@@ -90,7 +90,7 @@ def edit_panel(model: "CooperationModel") -> html.Details:
                     _edit_field(
                         ids.EDIT_PICK,
                         "Ordning",
-                        dropdown(ids.EDIT_PICK, [{"label": "Ny ordning", "value": NEW_ARRANGEMENT}], value=NEW_ARRANGEMENT, clearable=False),
+                        dcc.Dropdown(labels=DROPDOWN_LABELS, id=ids.EDIT_PICK, value=NEW_ARRANGEMENT, clearable=False, options=[{"label": "Ny ordning", "value": NEW_ARRANGEMENT}]),
                     ),
                     html.Div(id=ids.EDIT_ARRANGEMENT_HISTORY, className="history-list"),
                     html.Datalist(id=ids.EDIT_SECTOR_CHOICES),

@@ -30,6 +30,8 @@ LEGAL_FORM = "legal-form"
 MUNICIPALITY = "municipality"
 NETWORK = "network"
 NETWORK_FIELD = "network-field"
+# «Vis kommunenavn»: names on the screen map (exports always have them unless told otherwise).
+LABELS = "labels"
 PER = "per"
 
 # Map views
@@ -53,9 +55,10 @@ TOTALS_DOWNLOAD = "totals-table-download"
 
 # Municipality profile
 PROFILE = "profile"
+# Read out when a profile opens («Kommuneprofil for Hol er åpnet …»).
+PROFILE_STATUS = "profile-status"
 PROFILE_DOWNLOAD_BUTTON = "profile-download-button"
 PROFILE_DOWNLOAD = "profile-download"
-PROFILE_ANNOUNCEMENT = "profile-announcement"
 
 # Map download ("Last ned kart") and presentation mode
 MAP_TOOLBAR = "map-toolbar"

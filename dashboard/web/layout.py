@@ -18,10 +18,9 @@ from dashboard.web import ids
 from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.grid import GRID_KEYS_HELP, table_grid
-from dashboard.web.plotly_locale import plotly_locale_config
+from dashboard.web.plotly_locale import DROPDOWN_LABELS, plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.upload_layout import dataset_bar, upload_panel
-from dashboard.web.widgets import dropdown
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -56,7 +55,9 @@ MAP_DESCRIPTIONS = {
 }
 TABLE_ALTERNATIVE = " Det samme innholdet finnes som tabell under visningen «Tabell»."
 NETWORK_ON = "on"
+LABELS_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
+OUTSIDE_SURVEY = "(ikke kartlagt)"
 MAIN_SERVICES_HEADER = "── Andre oppgaveområder ──"
 
 
@@ -115,12 +116,25 @@ def region_options(model: "CooperationModel") -> list[dict[str, str]]:
 
 
 def municipality_options(model: "CooperationModel") -> list[dict[str, str]]:
-    """The surveyed municipalities, then partners outside the survey (marked), all by name."""
+    """The surveyed municipalities, then partners outside the survey (marked), all by name.
+
+    An option's `search` holds the other accepted spellings («Aal»), separated by «|», so the
+    search box finds them and assets/dropdown_search.js can put an exact match first.
+    """
     focus = set(model.focus)
     members = set(model.memberships["kommunenummer"]) | focus
+    aliases: dict[str, list[str]] = {}
+    frame = model.registry.aliases
+    for alias, number in zip(frame["alias"], frame["kommunenummer"]):
+        aliases.setdefault(str(number), []).append(str(alias))
     rows = sorted(((model.name_of(number), number) for number in members), key=lambda row: norwegian_key(row[0]))
-    surveyed = [{"label": name, "value": number} for name, number in rows if number in focus]
-    others = [{"label": f"{name} (ikke kartlagt)", "value": number} for name, number in rows if number not in focus]
+
+    def option(label: str, number: str) -> dict[str, str]:
+        spellings = aliases.get(number)
+        return {"label": label, "value": number, **({"search": "|".join(spellings)} if spellings else {})}
+
+    surveyed = [option(name, number) for name, number in rows if number in focus]
+    others = [option(f"{name} {OUTSIDE_SURVEY}", number) for name, number in rows if number not in focus]
     return surveyed + others
 
 
@@ -137,9 +151,10 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
         [
             _field(
                 "Tjeneste",
-                dropdown(
-                    ids.SERVICE,
-                    service_options(model),
+                dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
+                    id=ids.SERVICE,
+                    options=service_options(model),
                     value=state.service,
                     clearable=False,
                     searchable=True,
@@ -155,11 +170,20 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                 id=ids.NETWORK_FIELD,
                 className="field",
             ),
+            html.Div(
+                dcc.Checklist(
+                    id=ids.LABELS,
+                    options=[{"label": " Vis kommunenavn i kartet", "value": LABELS_ON}],
+                    value=[LABELS_ON],
+                ),
+                className="field",
+            ),
             _field(
                 "Region",
-                dropdown(
-                    ids.REGION,
-                    region_options(model),
+                dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
+                    id=ids.REGION,
+                    options=region_options(model),
                     value=state.region,
                     placeholder="Alle kartlagte kommuner",
                     searchable=True,
@@ -168,30 +192,35 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
             ),
             _field(
                 "Sektor",
-                dropdown(
-                    ids.SECTOR,
-                    [{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
+                dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
+                    id=ids.SECTOR,
+                    options=[{"label": label, "value": sector_id} for sector_id, label in model.sector_options()],
                     value=state.sector,
                     placeholder="Alle sektorer",
                 ),
             ),
             _field(
                 "Organisasjonsform",
-                dropdown(
-                    ids.LEGAL_FORM,
-                    [{"label": label, "value": form} for form, label in model.legal_form_options()],
+                dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
+                    id=ids.LEGAL_FORM,
+                    options=[{"label": label, "value": form} for form, label in model.legal_form_options()],
                     value=state.legal_form,
                     placeholder="Alle organisasjonsformer",
                 ),
             ),
             _field(
                 "Kommune",
-                dropdown(
-                    ids.MUNICIPALITY,
-                    municipality_options(model),
+                dcc.Dropdown(
+                    labels=DROPDOWN_LABELS,
+                    id=ids.MUNICIPALITY,
+                    options=municipality_options(model),
                     value=state.municipality,
                     placeholder="Søk etter kommune …",
                     searchable=True,
+                    # Our own order (exact name first, see assets/dropdown_search.js), not js-search's.
+                    search_order="original",
                 ),
                 hint="Eller klikk på en kommune i kartet.",
             ),
@@ -277,7 +306,7 @@ def build_layout(
                             html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
                             html.Div(
                                 [
-                                    html.P(map_description(state.view), id=ids.MAP_DESCRIPTION, className="sr-only"),
+                                    html.P(map_description(state.view), id=ids.MAP_DESCRIPTION, className="visually-hidden"),
                                     map_toolbar(),
                                     dcc.Graph(
                                         id=ids.MAP,
@@ -310,6 +339,7 @@ def build_layout(
                     ),
                     html.Aside(
                         [
+                            html.P(id=ids.PROFILE_STATUS, className="visually-hidden", role="status", **{"aria-live": "polite"}),
                             html.Div(html.P(PROFILE_HINT, className="field-hint"), id=ids.PROFILE),
                             html.Button(
                                 "Last ned kommunens ordninger (CSV)",
@@ -318,7 +348,6 @@ def build_layout(
                                 hidden=state.municipality is None,
                             ),
                             dcc.Download(id=ids.PROFILE_DOWNLOAD),
-                            html.P(id=ids.PROFILE_ANNOUNCEMENT, className="sr-only", role="status", **{"aria-live": "polite"}),
                         ],
                         className="profile",
                         **{"aria-label": "Kommuneprofil"},

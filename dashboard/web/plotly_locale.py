@@ -1,4 +1,5 @@
-"""Norwegian text for plotly.js's own UI (modebar tooltips, messages) and number format.
+"""Norwegian text for plotly.js's own UI (modebar tooltips, messages) and number format,
+and for the texts Dash's dropdowns draw themselves.
 
 Strings from plotly.js 4.1.1 `lib/locales/no.js` (MIT licence), limited to what a map or bar
 chart shows and with a few fixes of wording; given to plotly through the `locales` config, so
@@ -10,6 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 LOCALE_NAME = "nb"
+
+# Dash's dropdowns in Norwegian (their own defaults are English, e.g. the search box's «Search»).
+DROPDOWN_LABELS = {
+    "select_all": "Velg alle",
+    "deselect_all": "Fjern alle",
+    "selected_count": "{num_selected} valgt",
+    "search": "Søk",
+    "clear_search": "Tøm søket",
+    "clear_selection": "Fjern valget",
+    "no_options_found": "Ingen treff",
+}
 
 DICTIONARY = {
     "Autoscale": "Autoskaler",

@@ -50,7 +50,7 @@ def slide_view(dataset: Dataset, deck: Deck, index: int, changes: ChangesSlide |
         heading = spec["layout"]["title"]["text"]
         return slide_figure(spec, "endringer", sizes), heading, summary, counter_text(index % len(deck), len(deck))
     state = deck.slide(index)
-    spec, summary = map_spec_and_message(dataset, state)
+    spec, summary = map_spec_and_message(dataset, state, labels=sizes.labels(), members_in_legend=True)
     figure = slide_figure(spec, state.service, sizes)
     return figure, slide_heading(dataset.model, state), summary, counter_text(index % len(deck), len(deck))
 

@@ -147,7 +147,8 @@ def test_a11y004_controls_are_named_by_their_labels_and_changes_are_announced(pa
     page.focus("#service")
     page.keyboard.press("Enter")
     search = page.locator(".dash-dropdown-content .dash-dropdown-search")
-    assert search.get_attribute("placeholder") == "Søk …"
+    assert search.get_attribute("placeholder") == "Søk"
+    assert search.get_attribute("aria-label") == "Søk i Tjeneste"
     search.fill("zzzz")
     page.wait_for_selector(".dash-dropdown-content :text('Ingen treff')")
     page.keyboard.press("Escape")
@@ -164,8 +165,8 @@ def test_a11y004_controls_are_named_by_their_labels_and_changes_are_announced(pa
     page.keyboard.press("Enter")
     page.fill(".dash-dropdown-content .dash-dropdown-search", "Hol")
     page.get_by_role("option", name="Hol", exact=True).click()
-    page.wait_for_function("(document.getElementById('profile-announcement') || {}).textContent.startsWith('Kommuneprofilen for Hol vises.')")
-    assert page.get_attribute("#profile-announcement", "aria-live") == "polite"
+    page.wait_for_function("(document.getElementById('profile-status') || {}).textContent.startsWith('Kommuneprofil for Hol er åpnet')")
+    assert page.get_attribute("#profile-status", "aria-live") == "polite"
     assert page.get_attribute("#map-message", "role") == "status"
     page.get_by_role("radio", name="Antall ordninger").check()
     page.wait_for_function("document.getElementById('map-description').textContent.includes('hvor mange ordninger')")

@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from fixtures import DATA, GEODATA, REAL_DATA, REPO, copy_trees
+import pytest
+from fixtures import (
+    DATA,
+    GEODATA,
+    REAL_DATA,
+    REPO,
+    copy_trees,
+    national_register_csv,
+    real_geodata_ready,
+)
 
 from dashboard.cli.main import build_parser, main
 from dashboard.output.template import template_csv_bytes
@@ -85,6 +94,18 @@ def test_cli007_validate_good_file_prints_summary_exit_0(capsys, tmp_path: Path)
     assert "Ordninger: 1" in out
     assert "Kommuner: 6 (Eidskog, Grue, Kongsvinger, Nord-Odal, Sør-Odal, Åsnes)" in out
     assert "Fylker: 1 (Innlandet)" in out
+
+
+def test_cli007b_validate_summary_of_a_national_file_stays_short(capsys, tmp_path: Path) -> None:
+    if not real_geodata_ready():
+        pytest.skip("needs the real registry of 356 municipalities")
+    path = tmp_path / "nasjonal.csv"
+    path.write_bytes(national_register_csv())
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 0
+    assert "Ordninger: 3000" in out
+    assert "Kommuner: 356 (Alstahaug, Alta, " in out and "og 344 andre)" in out
+    assert max(len(line) for line in out.splitlines()) < 300
 
 
 def test_cli008_validate_bad_file_prints_problems_one_per_line_exit_1(capsys, tmp_path: Path) -> None:

@@ -399,3 +399,49 @@ def test_exp042_cli_report_pack_folder_with_progress(capsys, tmp_path) -> None:
     files = sorted(path.name for path in (tmp_path / "pakke").iterdir())
     assert len(files) == 6 and sum(name.endswith(".svg") for name in files) == 3
     assert "rapportpakken" in out
+
+
+# ----- names on the map and members beside the legend (issue 11) ----------------------------
+
+
+def _svg_texts(content: bytes) -> list[str]:
+    """Every text node of an SVG, tags stripped (plotly splits styled labels into tspans)."""
+    svg = content.decode("utf-8")
+    return [re.sub(r"<[^>]+>", "", match) for match in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+
+
+def test_exp050_svg_of_legevakt_in_kongsbergregionen_names_its_members_as_text(renderer, real_model) -> None:
+    state = ViewState(service="legevakt", region="kongsbergregionen")
+    base = MapBase.from_boundaries(real_model.boundaries)
+    _name, content = export.export_view(real_model, state, "svg", export.resolve_size(), renderer, DATE, base)
+    texts = _svg_texts(content)
+    from dashboard.views.view_data import service_map_data
+
+    data = service_map_data(real_model, "legevakt", region="kongsbergregionen")
+    region = set(real_model.region_municipalities("kongsbergregionen"))
+    members = {real_model.name_of(number) for number in data.memberships["kommunenummer"] if number in region}
+    assert {"Kongsberg", "Flesberg", "Rollag"} <= members
+    for name in members:
+        assert name in texts, f"{name} is a label on the map"
+    legend = " ".join(text for text in texts if "legevakt" in text.lower() or "," in text)
+    assert "Flesberg" in legend and "Kongsberg" in legend, "the legend lists the members"
+    assert not [text for text in texts if "span" in text or "&lt;" in text or "<b>" in text], "markup is drawn, not shown"
+
+
+def test_exp051_no_labels_leaves_the_names_out(renderer, real_model) -> None:
+    state = ViewState(service="legevakt", region="kongsbergregionen")
+    base = MapBase.from_boundaries(real_model.boundaries)
+    _name, content = export.export_view(real_model, state, "svg", export.resolve_size(), renderer, DATE, base, labels=False)
+    texts = _svg_texts(content)
+    assert "Rollag" not in texts and "Sigdal" not in texts
+
+
+def test_exp052_cli_no_labels_flag(capsys, tmp_path) -> None:
+    code, _out, err = run_cli(
+        capsys, "--service", "legevakt", "--format", "svg", "--width", "800", "--no-labels", "--out", str(tmp_path / "k.svg"), *FIXTURE_DIRS
+    )
+    assert code == 0, err
+    with_names = tmp_path / "n.svg"
+    code, _out, err = run_cli(capsys, "--service", "legevakt", "--format", "svg", "--width", "800", "--out", str(with_names), *FIXTURE_DIRS)
+    assert code == 0, err
+    assert len(_svg_texts(with_names.read_bytes())) > len(_svg_texts((tmp_path / "k.svg").read_bytes()))
