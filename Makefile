@@ -16,3 +16,4 @@ bench: setup
 	python3 bench/presentation_bench.py
 	python3 bench/register_bench.py
 	python3 bench/hostile_bench.py
+	python3 bench/first_load_bench.py

@@ -21,6 +21,7 @@ from dashboard.views.map_base import MapBase
 from dashboard.web.auth import install_auth
 from dashboard.web.callbacks import register
 from dashboard.web.changes_callbacks import changes_slide, register_changes
+from dashboard.web.device_callbacks import register_devices
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
 from dashboard.web.guards import install_request_guards, install_security_headers
@@ -32,7 +33,7 @@ from dashboard.web.registers import (
     page_layouts,
 )
 from dashboard.web.reimport_callbacks import register_reimport
-from dashboard.web.serving import serve_boundaries
+from dashboard.web.serving import preload_tags, serve_boundaries, serve_plotly
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
 
@@ -46,6 +47,8 @@ ASSET_MAX_AGE_SECONDS = 86400
 # makes plotly.js (4.8 MB) 12 % smaller than zstd or gzip; quality 6 compresses it in ~0.15 s.
 # Uploads are limited to 5 MB; base64 inside a Dash request adds a third, so refuse bodies above 10 MB.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# The world outlines plotly.js loads for the maps' scope (europe) at its default resolution.
+TOPOJSON_FILE = "topojson/europe_110m.json"
 COMPRESSION = {"COMPRESS_ALGORITHM": ["br", "gzip"], "COMPRESS_BR_LEVEL": 6}
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -55,6 +58,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
+        {%preloads%}
     </head>
     <body>
         {%app_entry%}
@@ -97,8 +101,11 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
         compress=True,
         update_title=None,
     )
-    app.index_string = INDEX_TEMPLATE
     geojson_url = serve_boundaries(app.server, model.boundaries, app.config.requests_pathname_prefix)
+    # Our plotly.js (only the trace types the app draws) in place of Dash's full one. It and the
+    # map's data start downloading with the page, not one after the other once Dash has drawn.
+    plotly = serve_plotly(app.server, app.config.routes_pathname_prefix)
+    app.index_string = INDEX_TEMPLATE.replace("{%preloads%}", preload_tags(plotly, [geojson_url, app.get_asset_url(TOPOJSON_FILE)]))
     survey = prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url=geojson_url))
     drafts = Drafts(engine)
     accounts = Accounts(engine)
@@ -110,6 +117,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")), changes_slide(store))
     register_edit(app, store, datasets)
     register_changes(app, datasets, store)
+    register_devices(app)
     register_reimport(app, store, drafts, accounts)
     add_register_routes(app, store)
     install_auth(app.server, store, accounts, shared_secret(engine))

@@ -451,17 +451,9 @@ def _profile_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
         name_cell = [html.Strong(row["Ordning"])]
         if row["Tjenester"]:
             name_cell += [html.Br(), html.Small(row["Tjenester"])]
-        body.append(
-            html.Tr(
-                [
-                    html.Td(name_cell),
-                    html.Td(row["Partnere"] or "ingen oppgitt"),
-                    html.Td(row["Vertskommune"] or UNKNOWN_HOST),
-                    html.Td(row["Organisasjonsform"]),
-                    html.Td(row["Kilde"]),
-                ]
-            )
-        )
+        cells = [name_cell, row["Partnere"] or "ingen oppgitt", row["Vertskommune"] or UNKNOWN_HOST, row["Organisasjonsform"], row["Kilde"]]
+        # data-label: on phones the rows stack and each cell shows its column's name (assets/style_devices.css).
+        body.append(html.Tr([html.Td(cell, **{"data-label": column}) for column, cell in zip(PROFILE_COLUMNS, cells)]))
     return html.Table([head, html.Tbody(body)], className="profile-table")
 
 

@@ -39,8 +39,15 @@ MAP_PANEL = "map-panel"
 MAP = "map"
 MAP_MESSAGE = "map-message"
 MAP_DESCRIPTION = "map-description"
+# «Laster kart …» until the map has drawn (assets/map_loading.js)
+MAP_LOADING = "map-loading"
 SECTOR_BARS = "sector-bars"
 SECTOR_BARS_PANEL = "sector-bars-panel"
+
+# Devices: on tablets and phones the filters are a drawer (assets/devices.js)
+FILTER_TOGGLE = "filter-toggle"
+FILTER_DRAWER = "filter-drawer"
+FILTER_CLOSE = "filter-close"
 
 # Table view
 TABLE_PANEL = "table-panel"

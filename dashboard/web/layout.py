@@ -236,6 +236,16 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
     )
 
 
+def filter_toggle() -> html.Button:
+    """«Filtre»: opens the filter drawer on tablets and phones (hidden on desktop, see assets/devices.js)."""
+    return html.Button(
+        "Filtre",
+        id=ids.FILTER_TOGGLE,
+        className="button filter-toggle",
+        **{"aria-expanded": "false", "aria-controls": ids.FILTER_DRAWER},
+    )
+
+
 def table_panel(state: ViewState) -> html.Section:
     """Table view: the service map and the count map as sortable tables with CSV download."""
     return html.Section(
@@ -289,9 +299,14 @@ def build_layout(
             ),
             html.Div(
                 [
-                    html.Aside(controls(model, state), className="sidebar"),
+                    html.Aside(
+                        [html.Button("Lukk filtrene", id=ids.FILTER_CLOSE, className="button drawer-close"), controls(model, state)],
+                        id=ids.FILTER_DRAWER,
+                        className="sidebar",
+                    ),
                     html.Main(
                         [
+                            filter_toggle(),
                             html.Div(
                                 dcc.RadioItems(
                                     id=ids.VIEW,
@@ -308,6 +323,7 @@ def build_layout(
                                 [
                                     html.P(map_description(state.view), id=ids.MAP_DESCRIPTION, className="visually-hidden"),
                                     map_toolbar(),
+                                    html.P("Laster kart …", id=ids.MAP_LOADING, className="map-loading", role="status", **{"aria-live": "polite"}),
                                     dcc.Graph(
                                         id=ids.MAP,
                                         figure=map_figure,

@@ -45,12 +45,23 @@ def page_slug() -> str:
     return match.group(1) if match else SURVEY_SLUG
 
 
+# What the page shows until Dash has drawn it (Dash's own says «Loading...» in English).
+LOADING_ENTRY = """
+<div id="react-entry-point">
+    <p class="page-loading" role="status" aria-live="polite">Laster Samarbeidskartet …</p>
+</div>
+"""
+
+
 class RegisterDash(Dash):
     """Dash whose page config points a register page's requests at /r/<slug>/ (see module docstring).
 
     The layout is a function (one per register), so Dash would embed a validation copy of it in
     every page (+58 KB); every register's page has the same ids, so the real layout validates.
     """
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        return super().interpolate_index(**{**kwargs, "app_entry": LOADING_ENTRY})
 
     def _config(self) -> dict[str, Any]:
         config = super()._config()

@@ -1,8 +1,11 @@
-"""Serving the boundary file: once per browser, fingerprinted, cached for a year, best-compressed.
+"""Serving the two large payloads, best-compressed: the boundaries and our plotly.js.
 
-The boundaries are the largest thing the app sends (~1.4 MB of GeoJSON). Brotli at its highest
-quality shrinks them to about two thirds of gzip's size but takes seconds, so it runs once in a
-background thread after start-up; until it is done, requests get gzip (the app is ready at once).
+The boundaries (~1.4 MB of GeoJSON) go once per browser, fingerprinted and cached for a year.
+plotly.js is the app's own bundle (vendor/plotly: only the trace types the app draws), answered
+at the URL where dcc.Graph asks for Dash's full one, so the full one can never be fetched.
+Brotli at its highest quality shrinks both to about two thirds of gzip's size but takes seconds,
+so it runs once in a background thread after start-up; until it is done, requests get gzip
+(the app is ready at once).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
@@ -25,6 +30,11 @@ from dashboard.views.map_base import feature_collection
 BOUNDARIES_ROUTE = "/_geo/kommuner-{digest}.json"
 # Fingerprinted URL: the content behind it never changes, so browsers may keep it for a year.
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+# Dash's URL for plotly.js is not fingerprinted: browsers revalidate it (a 304 when unchanged).
+REVALIDATE = "no-cache"
+PLOTLY_BUNDLE = Path(__file__).resolve().parents[2] / "vendor" / "plotly" / "plotly-samarbeidskartet.min.js"
+# Where dcc.Graph loads plotly.js from (dash-renderer sets window._dashPlotlyJSURL to it).
+PLOTLY_SUITE_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
 GZIP_LEVEL = 6
 BROTLI_QUALITY = 11
 
@@ -38,8 +48,16 @@ def boundary_payload(boundaries: Any) -> bytes:
 class CompressedPayload:
     """One immutable response body with its gzip form now and its brotli form when ready."""
 
-    def __init__(self, payload: bytes, background: bool = True) -> None:
+    def __init__(
+        self,
+        payload: bytes,
+        background: bool = True,
+        mimetype: str = "application/json",
+        cache_control: str = IMMUTABLE_CACHE,
+    ) -> None:
         self.payload = payload
+        self.mimetype = mimetype
+        self.cache_control = cache_control
         self.digest = hashlib.sha256(payload).hexdigest()[:16]
         self.gzip = gzip.compress(payload, GZIP_LEVEL, mtime=0)
         self.brotli: bytes | None = None
@@ -63,8 +81,8 @@ class CompressedPayload:
 
     def response(self) -> Response:
         body, encoding = self.body_for(request.headers.get("Accept-Encoding", ""))
-        response = Response(body, mimetype="application/json")
-        response.headers["Cache-Control"] = IMMUTABLE_CACHE
+        response = Response(body, mimetype=self.mimetype)
+        response.headers["Cache-Control"] = self.cache_control
         response.headers["Vary"] = "Accept-Encoding"
         response.set_etag(f"{self.digest}-{encoding or 'identity'}")
         if encoding:
@@ -78,3 +96,37 @@ def serve_boundaries(server: Flask, boundaries: Any, url_prefix: str = "/", back
     route = BOUNDARIES_ROUTE.format(digest=payload.digest)
     server.add_url_rule(route, endpoint="boundaries", view_func=payload.response)
     return url_prefix.rstrip("/") + route
+
+
+def plotly_url(routes_prefix: str = "/") -> str:
+    """The URL dcc.Graph loads plotly.js from, which `serve_plotly` answers."""
+    return routes_prefix.rstrip("/") + "/" + PLOTLY_SUITE_PATH
+
+
+def serve_plotly(server: Flask, routes_prefix: str = "/", bundle: Path = PLOTLY_BUNDLE, background: bool = True) -> str:
+    """Answer Dash's plotly.js URL (also a fingerprinted form of it) with our bundle; returns the URL.
+
+    Runs before Dash's own component-suites route, so Dash's 4.8 MB file is never sent.
+    """
+    payload = CompressedPayload(bundle.read_bytes(), background=background, mimetype="text/javascript", cache_control=REVALIDATE)
+    url = plotly_url(routes_prefix)
+    pattern = re.compile(re.escape(url).replace(r"plotly\.min\.js", r"plotly(?:\.v[\w.]+?)?\.min\.js") + "$")
+
+    @server.before_request
+    def _our_plotly():
+        if request.method in ("GET", "HEAD") and pattern.match(request.path):
+            return payload.response()
+        return None
+
+    return url
+
+
+def preload_tags(plotly: str, map_data: list[str]) -> str:
+    """<link>s that start the map's downloads with the page instead of after Dash has drawn it.
+
+    Low priority: the page's own scripts come first. The map's data is fetched by plotly.js with
+    XMLHttpRequest (CORS mode, same-origin credentials), which `crossorigin="anonymous"` matches.
+    """
+    tags = [f'<link rel="preload" href="{plotly}" as="script" fetchpriority="low">']
+    tags += [f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous" fetchpriority="low">' for url in map_data]
+    return "\n        ".join(tags)
