@@ -33,6 +33,7 @@ from dashboard.web.registers import (
     page_layouts,
 )
 from dashboard.web.reimport_callbacks import register_reimport
+from dashboard.web.samsvar_callbacks import register as register_samsvar
 from dashboard.web.serving import preload_tags, serve_boundaries, serve_plotly
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
@@ -113,6 +114,7 @@ def create_app(model: Any = None, database_url: str | None = None) -> Dash:
     datasets = PageDatasets(store, uploads, survey)
     app.layout = page_layouts(datasets, app.get_asset_url("topojson/"))
     register(app, datasets)
+    register_samsvar(app, datasets)
     register_upload(app, datasets, uploads)
     register_presentation(app, datasets, MapDownloads(_app_renderer(), app.get_asset_url("topojson/")), changes_slide(store))
     register_edit(app, store, datasets)

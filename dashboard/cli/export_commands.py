@@ -34,6 +34,7 @@ from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import focus_in
 from dashboard.views.view_state import (
     QUERY_KEYS,
+    VIEW_ALIGNMENT,
     VIEW_INTENSITY,
     VIEW_NETWORK,
     VIEW_SERVICE_MAP,
@@ -43,7 +44,7 @@ from dashboard.views.view_state import (
 )
 
 EXIT_NO_BROWSER = 3
-MAP_VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY)
+MAP_VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY, VIEW_ALIGNMENT)
 FACTSHEET_FORMATS = ("pdf", "png")
 
 
@@ -161,7 +162,7 @@ def register_export(subparsers: argparse._SubParsersAction, common: argparse.Arg
     parser.add_argument("--region", metavar="REGION", help="region-id eller navn, f.eks. hallingdal (standard: alle)")
     parser.add_argument("--sector", metavar="SEKTOR", help="bare ordninger i denne sektoren")
     parser.add_argument("--legal-form", metavar="FORM", help="bare ordninger med denne organisasjonsformen, f.eks. IKS")
-    parser.add_argument("--view", choices=MAP_VIEWS, help="kart (tjeneste), nettverk eller antall (standard: kart)")
+    parser.add_argument("--view", choices=MAP_VIEWS, help="kart (tjeneste), nettverk, antall eller samsvar (standard: kart)")
     parser.add_argument("--network", action="store_true", help="vis samarbeidslinjene på tjenestekartet")
     parser.add_argument("--kommune", metavar="KOMMUNE", help="marker denne kommunen på kartet")
     parser.add_argument("--link", metavar="LENKE", help="lenke kopiert fra appen; gjenskaper visningen")
@@ -183,7 +184,7 @@ def export_state(model: CooperationModel, args: argparse.Namespace) -> ViewState
         raise UsageError(f"Ukjent visning «{view}». Gyldige: {', '.join(MAP_VIEWS)}")
     service_text = args.service or linked.get("service")
     if service_text is None and view in (VIEW_SERVICE_MAP, VIEW_TABLE) and not args.all_services:
-        raise UsageError("Oppgi --service TJENESTE (f.eks. legevakt), --all-services eller --view nettverk|antall")
+        raise UsageError("Oppgi --service TJENESTE (f.eks. legevakt), --all-services eller --view nettverk|antall|samsvar")
     municipality = args.kommune or linked.get("municipality")
     return ViewState(
         view=VIEW_SERVICE_MAP if view == VIEW_TABLE else view,
@@ -195,6 +196,8 @@ def export_state(model: CooperationModel, args: argparse.Namespace) -> ViewState
         ),
         municipality=model.registry.resolve(municipality) if municipality else None,
         network=args.network or linked.get("network") == "1",
+        # «Samsvar»: the link's chosen services (?utvalg=…), each checked like --service.
+        services=tuple(dict.fromkeys(resolve_service(model, name) for name in linked.get("services", "").split(",") if name.strip())),
     )
 
 

@@ -11,6 +11,7 @@ import sys
 from typing import Sequence
 
 from dashboard.cli import (
+    alignment_commands,
     data_commands,
     export_commands,
     register_commands,
@@ -32,6 +33,7 @@ COMMAND_GROUPS: tuple[Registrar, ...] = (
     export_commands.register,
     register_commands.register,
     user_commands.register,
+    alignment_commands.register,
 )
 
 

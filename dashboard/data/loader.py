@@ -53,7 +53,7 @@ DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     "region_members.csv": ("region_id", "kommunenummer"),
 }
 REGION_KINDS = ("kommuneregion", "delregion", "regionraad", "fylke", "region")
-LEGAL_FORMS = ("IKS", "AS", "IPR", "KO", "vertskommune", "§27", "plansamarbeid", "stiftelse", "ukjent")
+LEGAL_FORMS = ("IKS", "AS", "IPR", "KO", "vertskommune", "§27", "plansamarbeid", "stiftelse", "avtale", "ukjent")
 BOOLEANS = {"true": True, "false": False}
 CELL_LIST_SEPARATOR = ";"
 ESTABLISHED_PATTERN = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")

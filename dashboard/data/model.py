@@ -304,6 +304,14 @@ class CooperationModel:
         """Arrangements a municipality takes part in (empty for one with none)."""
         return self._index.by_municipality.get(kommunenummer, ())
 
+    def arrangement_ids_for(self, service: str) -> frozenset[str]:
+        """Arrangements that have `service` among their services; KeyError for an unknown service."""
+        return self._index.by_service.get(self._check_service(service), frozenset())
+
+    def main_service_ids(self) -> tuple[str, ...]:
+        """The headline services (services.csv `main`, else the survey's six), in their order."""
+        return tuple(self._main_service_ids())
+
     def coverage(self, service: str) -> pd.DataFrame:
         """One row per focus municipality: its arrangements for `service` (empty where none)."""
         service_ids = self._index.by_service[self._check_service(service)]

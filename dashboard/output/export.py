@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import plotly.graph_objects as go
 
+from dashboard.data.alignment import default_services
 from dashboard.output.safe_csv import to_safe_csv
-from dashboard.views import figures
+from dashboard.views import alignment_figures, figures
 from dashboard.views import labels as label_sizes
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
@@ -37,7 +38,12 @@ from dashboard.views.view_data import (
     service_map_data,
     service_summary,
 )
-from dashboard.views.view_state import VIEW_INTENSITY, VIEW_NETWORK, ViewState
+from dashboard.views.view_state import (
+    VIEW_ALIGNMENT,
+    VIEW_INTENSITY,
+    VIEW_NETWORK,
+    ViewState,
+)
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -481,6 +487,11 @@ def map_view(
     label_size = A4_LABELS if labels else None
     where = dict(zip(model.regions["id"], model.regions["name"])).get(state.region, state.region) if state.region else ALL_SURVEYED
     region, sector, legal_form = state.region, state.sector, state.legal_form
+    if state.view == VIEW_ALIGNMENT:
+        services = state.services or default_services(model)
+        spec = alignment_figures.constellation_map_spec(model, base, services, region, state.municipality)
+        title = f"Samsvar: konstellasjoner per kommune – {where}"
+        return go.Figure(spec), title, alignment_figures.constellation_summary(model, services, region)
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=sector, legal_form=legal_form, region=region)
         figure = figures.network_figure(
@@ -516,7 +527,7 @@ def map_view(
 
 def view_filename(state: ViewState, fmt: str, date: dt.date) -> str:
     """`legevakt-hallingdal-2026-11-22.png`; the network and count views are named after the view."""
-    subject = state.view if state.view in (VIEW_NETWORK, VIEW_INTENSITY) else state.service
+    subject = state.view if state.view in (VIEW_NETWORK, VIEW_INTENSITY, VIEW_ALIGNMENT) else state.service
     return export_filename(subject, state.region, fmt, date)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data.alignment import default_services
 from dashboard.output.export import (
     SIZE_PRESETS,
     ImageSize,
@@ -24,8 +25,8 @@ from dashboard.output.export import (
     print_margins,
     slug,
 )
+from dashboard.views import alignment_figures, figures
 from dashboard.views import colors as palette
-from dashboard.views import figures
 from dashboard.views.labels import FACTSHEET as FACTSHEET_LABELS
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import focus_in, municipality_counts, plain
@@ -39,7 +40,12 @@ MUNICIPALITY_FILL = palette.ARRANGEMENT_PALETTE[1]
 AVERAGE_MARKER = palette.ARRANGEMENT_PALETTE[5]
 # Vertical split of the plot area (paper coordinates): map and bars on top, table below.
 TOP_ROW = (0.665, 0.972)
-TABLE_ROW = (0.0, 0.6)
+# «Samsvar»: the partner grid (services × partners) between the map row and the table.
+GRID_ROW = (0.477, 0.55)
+GRID_X = (0.2, 1.0)
+GRID_MAX_PARTNERS = 30
+# Room for Ål's 44 arrangements at the smallest font: every survey municipality's list fits.
+TABLE_ROW = (0.0, 0.44)
 TABLE_COLUMNS = ("Sektor", "Ordning", "Vertskommune", "Organisering", "Kilde")
 TABLE_WIDTHS = (1.5, 3.75, 1.4, 1.15, 1.55)
 HOST_NOT_GIVEN = "ikke oppgitt"
@@ -148,6 +154,8 @@ def factsheet_figure(
     plot_height = PAGE.layout_height - margins["t"] - margins["b"]
     plot_width = PAGE.layout_width - margins["l"] - margins["r"]
     table_traces, table_shapes = _table_parts(table, plot_height * (TABLE_ROW[1] - TABLE_ROW[0]), plot_width)
+    grid = alignment_figures.partner_grid_table(model, kommunenummer, default_services(model))
+    grid_traces, grid_axes, grid_notes = _grid_parts(grid)
     shown_rows = len(table_traces[1]["y"])
 
     traces = [
@@ -158,6 +166,7 @@ def factsheet_figure(
         figures.label_trace(model, base, model.focus, FACTSHEET_LABELS, kommunenummer, partners.index),
         *_comparison_traces(comparison, name, region_name),
         *table_traces,
+        *grid_traces,
     ]
     geo = figures.map_layout(base, model.focus, model.source_label, "")["geo"]
     outside = sum(number not in set(model.focus) for number in partners.index)
@@ -190,6 +199,7 @@ def factsheet_figure(
             "fixedrange": True,
             "anchor": "x2",
         },
+        **grid_axes,
         "barmode": "overlay",
         "bargap": 0.35,
         "showlegend": True,
@@ -210,11 +220,90 @@ def factsheet_figure(
             _note(f"Ordninger per sektor, {plain(name)} mot snittet", x=0.53, y=heading_y, size=15, bold=True),
             _note(map_note, x=0.0, y=TOP_ROW[0] - 0.004, size=11, yanchor="top", color="#455a64"),
             _note(f"Ordningene ({len(table)}), etter sektor", x=0.0, y=TABLE_ROW[1] + 0.006, size=15, bold=True),
+            *grid_notes,
         ],
     }
     page = go.Figure({"data": traces, "layout": layout})
     title = f"{name} ({kommunenummer}) – interkommunalt samarbeid"
     return for_print(page, title, summary, model.source_label, date, PAGE.layout_width)
+
+
+GRID_COLORS = {"everywhere": "#54278f", "some": "#78909c", "once": "#d55e00"}
+
+
+def _grid_parts(grid: "alignment_figures.PartnerGridTable") -> tuple[list[dict], dict[str, Any], list[dict]]:
+    """The partner grid as scatter markers on an axis pair of its own (x3/y3).
+
+    Columns are partners (recurring ones first, as on the page), rows the headline services; a
+    square where the two share an arrangement: purple for a partner in every service the
+    municipality takes part in, orange for one in a single service, grey otherwise.
+    """
+    taking = sum(1 for row in grid.rows if row.taking_part)
+    columns = grid.columns[:GRID_MAX_PARTNERS]
+    hidden = len(grid.columns) - len(columns)
+
+    def kind(shared: int) -> str:
+        if taking > 1 and shared == taking:
+            return "everywhere"
+        return "once" if taking > 1 and shared == 1 else "some"
+
+    xs, ys, fills = [], [], []
+    for row_index, row in enumerate(grid.rows):
+        for column_index, (column, cell) in enumerate(zip(columns, row.cells)):
+            if cell:
+                xs.append(column_index)
+                ys.append(row_index)
+                fills.append(GRID_COLORS[kind(column.shared)])
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": xs,
+            "y": ys,
+            "marker": {"symbol": "square", "size": 11, "color": fills},
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "xaxis": "x3",
+            "yaxis": "y3",
+        }
+    ]
+    labels = [row.label if row.taking_part else f"{row.label} (deltar ikke)" for row in grid.rows]
+    axes = {
+        "xaxis3": {
+            "domain": list(GRID_X),
+            "anchor": "y3",
+            "range": [-0.6, max(len(columns), 12) - 0.4],
+            "tickvals": list(range(len(columns))),
+            "ticktext": [plain(column.name) for column in columns],
+            "tickangle": -50,
+            "side": "top",
+            "tickfont": {"size": 10},
+            "showgrid": True,
+            "gridcolor": "#eceff1",
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        "yaxis3": {
+            "domain": list(GRID_ROW),
+            "anchor": "x3",
+            "range": [len(grid.rows) - 0.5, -0.5],
+            "tickvals": list(range(len(grid.rows))),
+            "ticktext": [plain(label) for label in labels],
+            "tickfont": {"size": 11},
+            "showgrid": True,
+            "gridcolor": "#eceff1",
+            "zeroline": False,
+            "fixedrange": True,
+        },
+    }
+    legend = grid.summary.split(". ")[0].rstrip(".") + ". Lilla: partner i alle tjenestene, oransje: i bare én, grå: i noen."
+    if hidden:
+        legend += f" {hidden} partnere til i bare én tjeneste er ikke vist."
+    notes = [
+        _note("Partnere per tjeneste (samsvar)", x=0.0, y=GRID_ROW[1] + 0.062, size=15, bold=True),
+        _note(plain(legend), x=0.0, y=GRID_ROW[0] - 0.005, size=11, yanchor="top", color="#455a64"),
+    ]
+    return traces, axes, notes
 
 
 def _partner_traces(

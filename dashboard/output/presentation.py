@@ -24,6 +24,7 @@ from dashboard.views.view_state import (
     CHANGES_KEY,
     DECK_KEY,
     QUERY_KEYS,
+    VIEW_ALIGNMENT,
     VIEW_PRESENTATION,
     VIEW_SERVICE_MAP,
     AllowedValues,
@@ -50,6 +51,8 @@ EMPTY_SLIDE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": False
 
 
 _STATE_FIELDS = frozenset(state_field.name for state_field in fields(ViewState))
+# ?visning=presentasjon&samsvar=1: the deck opens with the «Samsvar» map (services from ?utvalg=).
+ALIGNMENT_DECK_KEY = "samsvar"
 
 
 @dataclass(frozen=True)
@@ -98,27 +101,35 @@ class Deck:
     screen_width: int = DESIGN_WIDTH_PX
     # «Endringer siden» (?endringer=YYYY-MM-DD): one more slide, last, with what changed since that day.
     changes_since: str | None = None
+    # «Samsvar» (?samsvar=1): one more slide, first, with the konstellasjoner map of base.services.
+    alignment: bool = False
 
     def __post_init__(self) -> None:
         if not self.services:
             raise ValueError("a deck needs at least one service")
 
     def __len__(self) -> int:
-        return len(self.services) + (1 if self.changes_since else 0)
+        return len(self.services) + (1 if self.changes_since else 0) + (1 if self.alignment else 0)
 
     def is_changes(self, index: int) -> bool:
         """True for the «Endringer siden» slide."""
-        return bool(self.changes_since) and index % len(self) == len(self.services)
+        return bool(self.changes_since) and index % len(self) == len(self) - 1
 
     def slide(self, index: int) -> ViewState:
         """The view of slide `index` (0-based, wraps around); the changes slide leaves to the first service."""
         position = index % len(self)
+        if self.alignment:
+            if position == 0:
+                return replace(self.base, view=VIEW_ALIGNMENT)
+            position -= 1
         service = self.services[position] if position < len(self.services) else self.services[0]
         return replace(self.base, view=VIEW_SERVICE_MAP, service=service)
 
     def to_store(self) -> dict[str, Any]:
         """JSON for the browser's dcc.Store."""
-        return {**asdict(self), "services": list(self.services)}
+        data = asdict(self)
+        data["base"] = {**data["base"], "services": list(self.base.services), "compare": list(self.base.compare)}
+        return {**data, "services": list(self.services)}
 
     @classmethod
     def from_store(cls, data: Mapping[str, Any], allowed: AllowedValues) -> "Deck":
@@ -127,15 +138,20 @@ class Deck:
         Raises ValueError when no valid service is left (TypeError for a store of another shape).
         """
         services = tuple(service for service in data.get("services", ()) if service in allowed.services)
-        stored = ViewState(**{key: value for key, value in dict(data.get("base") or {}).items() if key in _STATE_FIELDS})
-        base = parse_query(to_query(stored), allowed)
+        stored_values = {key: value for key, value in dict(data.get("base") or {}).items() if key in _STATE_FIELDS}
+        for key in ("services", "compare"):
+            stored_values[key] = tuple(str(value) for value in stored_values.get(key) or ())
+        base = parse_query(to_query(ViewState(**stored_values)), allowed)
+        alignment = data.get("alignment") is True
+        extra = (1 if valid_date(data.get("changes_since")) else 0) + (1 if alignment else 0)
         return cls(
             services=services,
             base=base,
-            start=int(data.get("start", 0)) % max(len(services) + (1 if valid_date(data.get("changes_since")) else 0), 1),
+            start=int(data.get("start", 0)) % max(len(services) + extra, 1),
             notice=str(data.get("notice", "")),
             screen_width=int(data.get("screen_width") or DESIGN_WIDTH_PX),
             changes_since=valid_date(data.get("changes_since")),
+            alignment=alignment,
         )
 
 
@@ -168,9 +184,13 @@ def deck_from_query(search: str | None, allowed: AllowedValues, default_services
     if not services:
         services = [service for service in default_services if service in allowed.services] or [state.service]
     asked_start = values.get(QUERY_KEYS["service"])
-    start = services.index(state.service) if asked_start and state.service in services else 0
+    alignment = values.get(ALIGNMENT_DECK_KEY) == "1"
+    start = services.index(state.service) + (1 if alignment else 0) if asked_start and state.service in services else 0
     changes_since = valid_date(values.get(CHANGES_KEY))
-    return Deck(tuple(services), replace(state, view=VIEW_SERVICE_MAP), start, unknown_services_notice(unknown, by_key), changes_since=changes_since)
+    return Deck(
+        tuple(services), replace(state, view=VIEW_SERVICE_MAP), start, unknown_services_notice(unknown, by_key),
+        changes_since=changes_since, alignment=alignment,
+    )
 
 
 def unknown_services_notice(unknown: Sequence[str], by_key: Mapping[str, str]) -> str:
@@ -200,9 +220,11 @@ def presentation_query(state: ViewState, services: Sequence[str], default_servic
     '?visning=presentasjon&tjenester=legevakt,ppt&tjeneste=ppt&region=hallingdal'
     """
     pairs = [(QUERY_KEYS["view"], VIEW_PRESENTATION), (DECK_KEY, ",".join(services))]
-    if services and state.service != services[0]:
+    if state.view == VIEW_ALIGNMENT:
+        pairs.append((ALIGNMENT_DECK_KEY, "1"))
+    elif services and state.service != services[0]:
         pairs.append((QUERY_KEYS["service"], state.service))
-    rest = to_query(replace(state, view=VIEW_SERVICE_MAP, service=default_service), default_service)
+    rest = to_query(replace(state, view=VIEW_SERVICE_MAP, service=default_service, compare=()), default_service)
     return "?" + urlencode(pairs, safe=",") + ("&" + rest.lstrip("?") if rest else "")
 
 
@@ -232,7 +254,8 @@ def slide_heading(model: "CooperationModel", state: ViewState) -> str:
     """'Legevakt – Hallingdal', or '… – alle kartlagte kommuner' without a region."""
     regions = dict(zip(model.regions["id"], model.regions["name"]))
     where = regions.get(state.region, state.region) if state.region else ALL_SURVEYED
-    return f"{model.service_label(state.service)} – {where}"
+    subject = "Samsvar: ulike partnersett per kommune" if state.view == VIEW_ALIGNMENT else model.service_label(state.service)
+    return f"{subject} – {where}"
 
 
 def slide_source(source_label: str) -> str:

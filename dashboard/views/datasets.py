@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from dashboard.data.alignment import default_services
 from dashboard.views.colors import arrangement_colors
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_state import DEFAULT_SERVICE, AllowedValues
@@ -38,6 +39,7 @@ def prepare(model: "CooperationModel", base: MapBase) -> Dataset:
         legal_forms=frozenset(form for form, _label in model.legal_form_options()),
         municipalities=frozenset(members),
         default_service=default_service,
+        default_services=default_services(model),
     )
     colors = arrangement_colors(list(model.arrangements["id"]), list(model.arrangements["services"]))
     return Dataset(model=model, base=base, colors=colors, allowed=allowed)

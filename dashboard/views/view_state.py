@@ -12,7 +12,10 @@ VIEW_SERVICE_MAP = "kart"
 VIEW_NETWORK = "nettverk"
 VIEW_INTENSITY = "antall"
 VIEW_TABLE = "tabell"
-VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY, VIEW_TABLE)
+# «Samsvar» (?visning=samsvar&utvalg=legevakt,ppt&sammenlign=legevakt,ppt): do partners change
+# from service to service? See dashboard.data.alignment.
+VIEW_ALIGNMENT = "samsvar"
+VIEWS = (VIEW_SERVICE_MAP, VIEW_NETWORK, VIEW_INTENSITY, VIEW_TABLE, VIEW_ALIGNMENT)
 # Presentation mode (?visning=presentasjon): a full-screen deck of service maps, not a tab.
 VIEW_PRESENTATION = "presentasjon"
 
@@ -28,7 +31,11 @@ QUERY_KEYS = {
     "municipality": "kommune",
     "network": "nettverk",
     "per": "per",
+    "services": "utvalg",
+    "compare": "sammenlign",
 }
+# Most services one link may choose for «Samsvar» (dashboard.data.alignment.MAX_SERVICES).
+MAX_CHOSEN_SERVICES = 12
 # «Per dato» (?per=2019-01-01): the register as it stood that day. Dates outside these years are ignored.
 PER_YEARS = (1900, 2100)
 # Presentation mode (?visning=presentasjon&tjenester=legevakt,ppt,nav&region=…): the deck's
@@ -50,6 +57,9 @@ class ViewState:
     municipality: str | None = None
     network: bool = False
     per: str | None = None
+    # «Samsvar»: the chosen services (empty: the headline services) and the two compared (empty: the first two).
+    services: tuple[str, ...] = ()
+    compare: tuple[str, ...] = ()
 
 
 def valid_date(value: object) -> str | None:
@@ -78,6 +88,8 @@ class AllowedValues:
     legal_forms: AbstractSet[str]
     municipalities: AbstractSet[str]
     default_service: str = DEFAULT_SERVICE
+    # «Samsvar»'s default choice: the headline services the data has, in order.
+    default_services: tuple[str, ...] = ()
 
 
 def default_state(allowed: AllowedValues) -> ViewState:
@@ -85,12 +97,35 @@ def default_state(allowed: AllowedValues) -> ViewState:
     return ViewState(service=allowed.default_service)
 
 
+def service_list(text: str | None, valid: AbstractSet[str], limit: int = MAX_CHOSEN_SERVICES) -> tuple[str, ...]:
+    """Valid, distinct service ids from a comma-separated list, in order, at most `limit`.
+
+    >>> service_list("ppt,mars,ppt,nav", {"ppt", "nav"})
+    ('ppt', 'nav')
+    """
+    chosen = [part.strip() for part in str(text or "").split(",") if part.strip() in valid]
+    return tuple(dict.fromkeys(chosen))[:limit]
+
+
+def chosen_services(state: ViewState, allowed: AllowedValues) -> tuple[str, ...]:
+    """The services «Samsvar» shows: the state's valid choice (at most MAX_CHOSEN_SERVICES), else the defaults."""
+    valid = tuple(service for service in state.services if service in allowed.services)[:MAX_CHOSEN_SERVICES]
+    return valid or allowed.default_services
+
+
+def compared_services(state: ViewState, allowed: AllowedValues) -> tuple[str, ...]:
+    """The two services compared side by side: the state's pair, else the first two chosen (fewer if fewer exist)."""
+    if len(state.compare) == 2 and all(service in allowed.services for service in state.compare):
+        return state.compare
+    return chosen_services(state, allowed)[:2]
+
+
 def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
     """State from a query string; unknown keys are ignored, invalid values fall back to defaults.
 
     >>> allowed = AllowedValues({"legevakt", "ppt"}, {"hallingdal"}, set(), set(), {"3042"})
     >>> parse_query("?visning=tabell&tjeneste=ppt&region=mars&kommune=3042", allowed)
-    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False, per=None)
+    ViewState(view='tabell', service='ppt', region=None, sector=None, legal_form=None, municipality='3042', network=False, per=None, services=(), compare=())
     """
     values = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
     state = default_state(allowed)
@@ -111,20 +146,34 @@ def parse_query(search: str | None, allowed: AllowedValues) -> ViewState:
         municipality=pick("municipality", allowed.municipalities),
         network=values.get(QUERY_KEYS["network"]) == "1",
         per=valid_date(values.get(QUERY_KEYS["per"])),
+        services=service_list(values.get(QUERY_KEYS["services"]), allowed.services),
+        compare=_pair(service_list(values.get(QUERY_KEYS["compare"]), allowed.services)),
     )
 
 
-def to_query(state: ViewState, default_service: str = DEFAULT_SERVICE) -> str:
+def _pair(services: tuple[str, ...]) -> tuple[str, ...]:
+    return services if len(services) == 2 else ()
+
+
+def to_query(state: ViewState, default_service: str = DEFAULT_SERVICE, default_services: tuple[str, ...] = ()) -> str:
     """Query string for a state, leaving out defaults so plain links stay short ("" for the default).
 
     >>> to_query(ViewState(view="tabell", region="hallingdal"))
     '?visning=tabell&region=hallingdal'
+    >>> to_query(ViewState(view="samsvar", services=("legevakt", "ppt"), compare=("legevakt", "ppt")), default_services=("legevakt", "ppt"))
+    '?visning=samsvar'
+    >>> to_query(ViewState(view="samsvar", services=("ppt", "nav"), compare=("legevakt", "ppt")), default_services=("legevakt", "ppt"))
+    '?visning=samsvar&utvalg=ppt,nav&sammenlign=legevakt,ppt'
     """
     defaults = ViewState(service=default_service)
+    # «Samsvar»: the headline services, and a compared pair that is the first two shown, are defaults.
+    shown = state.services or tuple(default_services)
+    omitted = {"services": (tuple(default_services),), "compare": (tuple(shown[:2]),)}
     pairs = []
     for field in fields(ViewState):
         value = getattr(state, field.name)
-        if value == getattr(defaults, field.name) or value is None:
+        if value == getattr(defaults, field.name) or value is None or value in omitted.get(field.name, ()):
             continue
-        pairs.append((QUERY_KEYS[field.name], "1" if value is True else str(value)))
-    return "?" + urlencode(pairs) if pairs else ""
+        text = ",".join(value) if isinstance(value, tuple) else ("1" if value is True else str(value))
+        pairs.append((QUERY_KEYS[field.name], text))
+    return "?" + urlencode(pairs, safe=",") if pairs else ""

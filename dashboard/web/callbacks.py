@@ -25,7 +25,7 @@ from dash import (
 )
 
 from dashboard.output.safe_csv import to_safe_csv
-from dashboard.views import figures
+from dashboard.views import alignment_figures, figures
 from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_data import (
     UNKNOWN_HOST,
@@ -40,11 +40,13 @@ from dashboard.views.view_data import (
     totals_rows,
 )
 from dashboard.views.view_state import (
+    VIEW_ALIGNMENT,
     VIEW_INTENSITY,
     VIEW_NETWORK,
     VIEW_SERVICE_MAP,
     VIEW_TABLE,
     ViewState,
+    chosen_services,
     parse_query,
     to_query,
     valid_date,
@@ -68,6 +70,10 @@ STATE_OUTPUTS = (
     (ids.MUNICIPALITY, "value"),
     (ids.NETWORK, "value"),
     (ids.PER, "value"),
+    # «Samsvar» (dashboard/web/samsvar_layout.py): the chosen services and the two compared.
+    (ids.SAMSVAR_SERVICES, "value"),
+    (ids.SAMSVAR_COMPARE_FIRST, "value"),
+    (ids.SAMSVAR_COMPARE_SECOND, "value"),
 )
 
 
@@ -83,10 +89,14 @@ def state_from_controls(
     municipality: str | None,
     network: Sequence[str] | None,
     per: str | None = None,
+    services: Sequence[str] | None = None,
+    compare_first: str | None = None,
+    compare_second: str | None = None,
     *,
     default_service: str,
 ) -> ViewState:
     """The ViewState the controls currently show (empty values mean "no filter", a bad date none)."""
+    compare = (compare_first, compare_second)
     return ViewState(
         view=view or VIEW_SERVICE_MAP,
         service=service or default_service,
@@ -96,11 +106,15 @@ def state_from_controls(
         municipality=municipality or None,
         network=NETWORK_ON in (network or []),
         per=valid_date(per),
+        services=tuple(dict.fromkeys(service for service in (services or []) if isinstance(service, str))),
+        compare=compare if all(isinstance(value, str) and value for value in compare) and compare_first != compare_second else (),
     )
 
 
-def control_values(state: ViewState) -> tuple[Any, ...]:
-    """Control values for a state, in STATE_OUTPUTS order."""
+def control_values(state: ViewState, default_services: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Control values for a state, in STATE_OUTPUTS order («Samsvar»'s defaults filled in)."""
+    services = list(state.services or default_services)
+    compare = state.compare or tuple(services[:2])
     return (
         state.view,
         state.service,
@@ -110,6 +124,9 @@ def control_values(state: ViewState) -> tuple[Any, ...]:
         state.municipality,
         [NETWORK_ON] if state.network else [],
         state.per,
+        services,
+        compare[0] if compare else None,
+        compare[1] if len(compare) > 1 else None,
     )
 
 
@@ -143,8 +160,10 @@ def sync_state(
     default_service = dataset.allowed.default_service
     if trigger in (None, ids.URL):
         wanted = parse_query(search, dataset.allowed)
+        defaults = dataset.allowed.default_services
         values = tuple(
-            new if new != old else no_update for new, old in zip(control_values(wanted), control_values(current))
+            new if new != old else no_update
+            for new, old in zip(control_values(wanted, defaults), control_values(current, defaults))
         )
         return (no_update, *values)
     state = current
@@ -155,7 +174,7 @@ def sync_state(
             return (no_update, *unchanged)
         state = replace(current, municipality=number)
         values = tuple(no_update if (key, prop) != (ids.MUNICIPALITY, "value") else number for key, prop in STATE_OUTPUTS)
-    query = to_query(state, default_service)
+    query = to_query(state, default_service, dataset.allowed.default_services)
     return (no_update if query == (search or "") else query, *values)
 
 
@@ -181,6 +200,13 @@ def map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> 
 def _map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) -> tuple[dict[str, Any], str]:
     model = dataset.model
     labels = {"labels": options["labels"]} if "labels" in options else {}
+    if state.view == VIEW_ALIGNMENT:
+        services = chosen_services(state, dataset.allowed)
+        spec = alignment_figures.constellation_map_spec(model, dataset.base, services, state.region, state.municipality)
+        message = alignment_figures.constellation_summary(model, services, state.region)
+        if len(state.services) > len(services) and state.services[: len(services)] == services:
+            message = f"Bare de {len(services)} første tjenestene er med. " + message
+        return spec, message
     if state.view == VIEW_NETWORK:
         edges = partner_edges(model, sector=state.sector, legal_form=state.legal_form, region=state.region)
         spec = figures.network_spec(

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from dash import dcc, html
 
+from dashboard.data.alignment import default_services
 from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
 from dashboard.views.view_state import (
+    VIEW_ALIGNMENT,
     VIEW_INTENSITY,
     VIEW_NETWORK,
     VIEW_SERVICE_MAP,
@@ -20,6 +22,11 @@ from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
 from dashboard.web.grid import GRID_KEYS_HELP, table_grid
 from dashboard.web.plotly_locale import DROPDOWN_LABELS, plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
+from dashboard.web.samsvar_layout import (
+    samsvar_panel,
+    samsvar_table_section,
+    services_field,
+)
 from dashboard.web.upload_layout import dataset_bar, upload_panel
 
 if TYPE_CHECKING:
@@ -30,6 +37,7 @@ VIEW_LABELS = {
     VIEW_NETWORK: "Nettverk",
     VIEW_INTENSITY: "Antall ordninger",
     VIEW_TABLE: "Tabell",
+    VIEW_ALIGNMENT: "Samsvar",
 }
 REGION_KIND_LABELS = {
     "kommuneregion": "kommuneregion",
@@ -170,6 +178,7 @@ def controls(model: "CooperationModel", state: ViewState) -> html.Div:
                 id=ids.NETWORK_FIELD,
                 className="field",
             ),
+            services_field(model, state, default_services(model)),
             html.Div(
                 dcc.Checklist(
                     id=ids.LABELS,
@@ -263,6 +272,7 @@ def table_panel(state: ViewState) -> html.Section:
             html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TOTALS_DOWNLOAD),
             html.Section(table_grid(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]), **{"aria-labelledby": ids.TOTALS_TITLE}),
+            samsvar_table_section(),
         ],
         id=ids.TABLE_PANEL,
         className="panel",
@@ -350,6 +360,7 @@ def build_layout(
                                 hidden=state.view != VIEW_INTENSITY,
                             ),
                             table_panel(state),
+                            samsvar_panel(model, state, default_services(model), graph_config(topojson_url, "samsvar")),
                         ],
                         className="main",
                     ),

@@ -87,6 +87,8 @@ def leave_link(dataset: Dataset, deck_data: Any, forward: int | None, back: int 
 def enter_link(dataset: Dataset, state: ViewState) -> str:
     """The presentation link for the view on screen: the headline services, starting at this one."""
     default_service = dataset.allowed.default_service
+    if state.services == dataset.allowed.default_services:
+        state = replace(state, services=())  # the defaults stay out of the link
     return presentation_query(state, button_deck(state.service, pack_services(dataset.model)), default_service)
 
 

@@ -401,6 +401,29 @@ def test_exp042_cli_report_pack_folder_with_progress(capsys, tmp_path) -> None:
     assert "rapportpakken" in out
 
 
+def test_exp024_samsvar_view_exports_its_map_with_the_numbers(renderer, real_model, tmp_path) -> None:
+    base = MapBase.from_boundaries(real_model.boundaries)
+    state = ViewState(view="samsvar", municipality="3045")
+    name, content = export.export_view(real_model, state, "svg", export.resolve_size(), renderer, DATE, base)
+    assert name == "samsvar-alle-2026-11-22.svg"
+    text = svg_text(svg_root(content))
+    assert "Samsvar: konstellasjoner per kommune – alle kartlagte kommuner" in text
+    assert "5 konstellasjoner" in text and "Samsvar for legevakt, barnevernvakt" in text
+    assert all(credit in text for credit in CREDITS)
+    # One number per surveyed municipality is drawn on the map.
+    numbers = [t.text for t in svg_root(content).iter("{http://www.w3.org/2000/svg}text") if t.text and t.text.isdigit()]
+    assert sum(1 for value in numbers if value in "2345") >= 25
+
+
+def test_exp025_samsvar_from_a_link_on_the_command_line(real_model, tmp_path) -> None:
+    from dashboard.cli.export_commands import export_state
+    from dashboard.cli.main import build_parser
+
+    parsed = build_parser().parse_args(["export", "--link", "/?visning=samsvar&utvalg=legevakt,PPT", "--out", str(tmp_path / "s.png")])
+    state = export_state(real_model, parsed)
+    assert (state.view, state.services) == ("samsvar", ("legevakt", "ppt"))
+
+
 # ----- names on the map and members beside the legend (issue 11) ----------------------------
 
 

@@ -136,3 +136,16 @@ def test_fs013_unknown_or_unsurveyed_municipality_exits_2(capsys, tmp_path, komm
     _out, err = capsys.readouterr()
     assert code == 2 and message in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_fs020_fact_sheet_has_the_partner_grid(real_model) -> None:
+    figure = factsheet.factsheet_figure(real_model, "3045", DATE, MapBase.from_boundaries(real_model.boundaries))
+    notes = " ".join(annotation.text for annotation in figure.layout.annotations)
+    assert "Partnere per tjeneste (samsvar)" in notes
+    assert "Sigdal deltar i 6 av 6 tjenester med 5 ulike partnersett" in notes
+    assert figure.layout.yaxis3.ticktext == ("Legevakt", "Barnevernvakt", "PP-tjeneste (PPT)", "Felles NAV-kontor", "Felles IKT-tjeneste", "Krisesenter")
+    assert figure.layout.xaxis3.ticktext[0] == "Krødsherad"
+    grid = next(trace for trace in figure.data if getattr(trace, "xaxis", None) == "x3")
+    # Krødsherad (column 0) in all six rows, purple: the partner in every service.
+    assert sorted(y for x, y in zip(grid.x, grid.y) if x == 0) == [0, 1, 2, 3, 4, 5]
+    assert grid.marker.color[0] == factsheet.GRID_COLORS["everywhere"]

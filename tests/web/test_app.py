@@ -73,6 +73,9 @@ def test_app005_filter_change_over_http_is_a_small_patch(client) -> None:
         {"id": ids.MUNICIPALITY, "property": "value", "value": None},
         {"id": ids.NETWORK, "property": "value", "value": []},
         {"id": ids.PER, "property": "value", "value": None},
+        {"id": ids.SAMSVAR_SERVICES, "property": "value", "value": []},
+        {"id": ids.SAMSVAR_COMPARE_FIRST, "property": "value", "value": None},
+        {"id": ids.SAMSVAR_COMPARE_SECOND, "property": "value", "value": None},
         {"id": ids.DATASET, "property": "data", "value": None},
     ]
     payload = update_request([(ids.MAP, "figure"), (ids.MAP_MESSAGE, "children")], controls, f"{ids.SERVICE}.value")
