@@ -42,7 +42,8 @@ def focused(page) -> str:
 def test_a11y001_every_view_and_state_passes_axe(page, live_app: LiveApp) -> None:
     open_app(page, live_app)
     assert_axe_clean(page, "Tjenestekart")
-    for view, ready in (("Nettverk", POLYGONS), ("Antall ordninger", POLYGONS), ("Tabell", "document.querySelector('#coverage-table .ag-cell')")):
+    for view, ready in (("Nettverk", POLYGONS), ("Antall ordninger", POLYGONS), ("Tabell", "document.querySelector('#coverage-table .ag-cell')"),
+                        ("Samsvar", "document.querySelector('#samsvar-matrix td')")):
         page.get_by_role("radio", name=view).check()
         page.wait_for_function(ready)
         assert_axe_clean(page, view)
