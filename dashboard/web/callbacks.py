@@ -54,9 +54,11 @@ from dashboard.views.view_state import (
     valid_date,
 )
 from dashboard.web import ids
+from dashboard.web.grid import column_defs
 from dashboard.web.layout import (
     NETWORK_ON,
     PROFILE_HINT,
+    map_description,
     municipality_options,
     region_choices,
 )
@@ -374,8 +376,7 @@ def table_records(dataset: Dataset, state: ViewState) -> tuple[Any, Any, Any]:
     model = dataset.model
     coverage = coverage_rows(model, state.service, state.region, state.sector, state.legal_form)
     totals = totals_rows(model, state.region, state.sector, state.legal_form)
-    columns = [{"name": column, "id": column} for column in totals.columns]
-    return coverage.to_dict("records"), totals.to_dict("records"), columns
+    return coverage.to_dict("records"), totals.to_dict("records"), column_defs(totals.columns)
 
 
 def csv_download(frame, filename: str) -> dict[str, Any]:
@@ -601,7 +602,7 @@ def register(app: Dash, resolve: Resolver) -> None:
     )
     on_state_change([Output(ids.SECTOR_BARS, "figure")], sector_bars)
     on_state_change(
-        [Output(ids.TABLE, "data"), Output(ids.TOTALS_TABLE, "data"), Output(ids.TOTALS_TABLE, "columns")],
+        [Output(ids.TABLE, "rowData"), Output(ids.TOTALS_TABLE, "rowData"), Output(ids.TOTALS_TABLE, "columnDefs")],
         table_records,
     )
 
@@ -652,6 +653,10 @@ def register(app: Dash, resolve: Resolver) -> None:
         State(ids.MUNICIPALITY, "options"),
         prevent_initial_call=True,
     )
+
+    @app.callback(Output(ids.MAP_DESCRIPTION, "children"), Input(ids.VIEW, "value"), prevent_initial_call=True)
+    def _describe_map(view):
+        return map_description(view)
 
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),

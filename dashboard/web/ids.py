@@ -40,6 +40,7 @@ STRUCTURE_FIELD = "structure-field"
 MAP_PANEL = "map-panel"
 MAP = "map"
 MAP_MESSAGE = "map-message"
+MAP_DESCRIPTION = "map-description"
 # «Laster kart …» until the map has drawn (assets/map_loading.js)
 MAP_LOADING = "map-loading"
 SECTOR_BARS = "sector-bars"
@@ -52,6 +53,8 @@ FILTER_CLOSE = "filter-close"
 
 # Table view
 TABLE_PANEL = "table-panel"
+TABLE_TITLE = "coverage-table-title"
+TOTALS_TITLE = "totals-table-title"
 TABLE = "coverage-table"
 TABLE_DOWNLOAD_BUTTON = "coverage-table-download-button"
 TABLE_DOWNLOAD = "coverage-table-download"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.data.alignment import default_services
 from dashboard.data.structures import STRUCTURE_LABELS, STRUCTURES
-from dashboard.views.figures import FONT_FAMILY
 from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
 from dashboard.views.view_state import (
     VIEW_ALIGNMENT,
@@ -21,6 +20,7 @@ from dashboard.views.view_state import (
 from dashboard.web import ids
 from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
+from dashboard.web.grid import GRID_KEYS_HELP, table_grid
 from dashboard.web.plotly_locale import DROPDOWN_LABELS, plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.samsvar_layout import (
@@ -47,6 +47,22 @@ REGION_KIND_LABELS = {
     "region": "region",
     "fylke": "fylke",
 }
+MAP_DESCRIPTIONS = {
+    VIEW_SERVICE_MAP: (
+        "Kartet viser hvilken ordning hver kommune deltar i for den valgte tjenesten: én farge per ordning. "
+        "Kommuner uten ordning er hvite med kryss, kommuner med to ordninger har tykk kant. "
+        "Sammendraget over kartet sier hvor mange ordninger det er og hvilke kommuner som mangler en."
+    ),
+    VIEW_NETWORK: (
+        "Kartet viser samarbeid som linjer mellom kommuner: for en tjeneste fra vertskommunen til deltakerne, "
+        "for en sektor eller alt mellom kommuner som deler ordninger, tykkere jo flere de deler."
+    ),
+    VIEW_INTENSITY: (
+        "Kartet viser hvor mange ordninger hver kommune deltar i, mørkere jo flere. "
+        "Stolpediagrammet under fordeler dem på sektorer."
+    ),
+}
+TABLE_ALTERNATIVE = " Det samme innholdet finnes som tabell under visningen «Tabell»."
 NETWORK_ON = "on"
 LABELS_ON = "on"
 PROFILE_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se alle ordningene den deltar i."
@@ -60,6 +76,11 @@ def lead_text(model: "CooperationModel") -> str:
         f"Interkommunalt samarbeid i {len(model.focus)} kartlagte kommuner – hvem samarbeider med hvem, "
         "om hva, og hvor det mangler en ordning."
     )
+
+
+def map_description(view: str | None) -> str:
+    """The map's text alternative: what the current view's map shows (the summary says the numbers)."""
+    return MAP_DESCRIPTIONS.get(view or VIEW_SERVICE_MAP, MAP_DESCRIPTIONS[VIEW_SERVICE_MAP]) + TABLE_ALTERNATIVE
 
 
 def source_note(model: "CooperationModel") -> str:
@@ -264,38 +285,6 @@ def controls(model: "CooperationModel", state: ViewState, structures: Any = ()) 
     )
 
 
-def _table(table_id: str, columns: tuple[str, ...] | list[str]) -> dash_table.DataTable:
-    """Sortable, filterable plain table: the accessible alternative to the maps."""
-    return dash_table.DataTable(
-        id=table_id,
-        columns=[{"name": column, "id": column} for column in columns],
-        data=[],
-        sort_action="native",
-        sort_mode="multi",
-        filter_action="native",
-        filter_options={"case": "insensitive", "placeholder_text": "Filtrer …"},
-        page_action="none",
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-            "fontFamily": FONT_FAMILY,
-            "fontSize": "14px",
-            "padding": "6px",
-            "minWidth": "80px",
-            "maxWidth": "380px",
-        },
-        style_cell_conditional=[
-            {"if": {"column_id": "Partnere"}, "minWidth": "240px"},
-            {"if": {"column_id": "Ordning"}, "minWidth": "180px"},
-            {"if": {"column_id": "Kilde"}, "whiteSpace": "nowrap"},
-        ],
-        style_header={"fontWeight": "600", "backgroundColor": "#eceff1", "fontFamily": FONT_FAMILY},
-        style_data_conditional=[{"if": {"filter_query": '{Ordning} = "Ingen ordning"'}, "fontWeight": "600"}],
-    )
-
-
 def filter_toggle() -> html.Button:
     """«Filtre»: opens the filter drawer on tablets and phones (hidden on desktop, see assets/devices.js)."""
     return html.Button(
@@ -310,18 +299,19 @@ def table_panel(state: ViewState) -> html.Section:
     """Table view: the service map and the count map as sortable tables with CSV download."""
     return html.Section(
         [
-            html.H2("Ordninger for valgt tjeneste", className="panel-title"),
+            html.H2("Ordninger for valgt tjeneste", id=ids.TABLE_TITLE, className="panel-title"),
             html.P(
                 "Én rad per kommune og ordning; «Ingen ordning» der en kartlagt kommune ikke har noen.",
                 className="field-hint",
             ),
             html.Button("Last ned tabellen (CSV)", id=ids.TABLE_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TABLE_DOWNLOAD),
-            _table(ids.TABLE, COVERAGE_COLUMNS),
-            html.H2("Antall ordninger per kommune", className="panel-title"),
+            html.P(GRID_KEYS_HELP, className="field-hint"),
+            html.Section(table_grid(ids.TABLE, COVERAGE_COLUMNS), **{"aria-labelledby": ids.TABLE_TITLE}),
+            html.H2("Antall ordninger per kommune", id=ids.TOTALS_TITLE, className="panel-title"),
             html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TOTALS_DOWNLOAD),
-            _table(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]),
+            html.Section(table_grid(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]), **{"aria-labelledby": ids.TOTALS_TITLE}),
             samsvar_table_section(),
         ],
         id=ids.TABLE_PANEL,
@@ -385,6 +375,7 @@ def build_layout(
                             html.P(message, id=ids.MAP_MESSAGE, className="map-message", role="status", **{"aria-live": "polite"}),
                             html.Div(
                                 [
+                                    html.P(map_description(state.view), id=ids.MAP_DESCRIPTION, className="visually-hidden"),
                                     map_toolbar(),
                                     html.P("Laster kart …", id=ids.MAP_LOADING, className="map-loading", role="status", **{"aria-live": "polite"}),
                                     dcc.Graph(
@@ -398,7 +389,10 @@ def build_layout(
                                 className="panel",
                                 hidden=map_hidden,
                                 role="region",
-                                **{"aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)"},
+                                **{
+                                    "aria-label": "Kart (samme innhold finnes som tabell under «Tabell»)",
+                                    "aria-describedby": f"{ids.MAP_DESCRIPTION} {ids.MAP_MESSAGE}",
+                                },
                             ),
                             html.Div(
                                 dcc.Graph(

@@ -14,6 +14,7 @@ from dashboard.data.alignment import DEFINITIONS, MAX_SERVICES
 from dashboard.views.alignment_figures import AgreementTable, PartnerGridTable
 from dashboard.views.view_state import VIEW_ALIGNMENT, ViewState
 from dashboard.web import ids
+from dashboard.web.plotly_locale import DROPDOWN_LABELS
 
 if TYPE_CHECKING:
     from dashboard.data.model import CooperationModel
@@ -21,15 +22,6 @@ if TYPE_CHECKING:
 GRID_HINT = "Velg en kommune i kartet eller i listen «Kommune» for å se partnerne tjeneste for tjeneste."
 GRID_MARK = "●"
 # Dash's dropdown texts in Norwegian (its defaults are English: "{num_selected} selected", …).
-DROPDOWN_LABELS = {
-    "select_all": "Velg alle",
-    "deselect_all": "Fjern alle",
-    "selected_count": "{num_selected} valgt",
-    "search": "Søk",
-    "clear_search": "Tøm søket",
-    "clear_selection": "Fjern valgene",
-    "no_options_found": "Ingen treff",
-}
 
 
 def service_choices(model: "CooperationModel") -> list[dict[str, str]]:

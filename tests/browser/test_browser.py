@@ -141,7 +141,7 @@ def test_br004_shared_link_reopens_the_view_and_back_forward_work(page, live_app
 
 def test_br005_table_view_lists_the_map_and_downloads_csv(page, live_app: LiveApp) -> None:
     open_app(page, live_app, "?visning=tabell&tjeneste=barnevernvakt")
-    page.wait_for_selector("#coverage-table td")
+    page.wait_for_selector("#coverage-table .ag-cell")
     assert page.is_hidden("#map-panel")
     cells = page.inner_text("#coverage-table")
     assert "Ingen ordning" in cells

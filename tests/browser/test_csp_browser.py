@@ -48,7 +48,7 @@ def test_csp001_no_view_violates_the_content_security_policy(browser, live_app: 
         page.fill(".dash-dropdown-content .dash-dropdown-search", "Hol" if live_app.real else "Gol")  # the list shows the first few
         page.get_by_role("option", name="Hol" if live_app.real else "Gol", exact=True).click()
         page.wait_for_selector("#profile h2")
-        for label, ready in (("Nettverk", POLYGONS), ("Antall ordninger", POLYGONS), ("Tabell", "#coverage-table td"), ("Samsvar", "#samsvar-matrix td")):
+        for label, ready in (("Nettverk", POLYGONS), ("Antall ordninger", POLYGONS), ("Tabell", "#coverage-table .ag-cell"), ("Samsvar", "#samsvar-matrix td")):
             page.click(f"#view label:has-text('{label}')")
             page.wait_for_selector(ready, state="attached")
         page.click("#view label:has-text('Tjenestekart')")

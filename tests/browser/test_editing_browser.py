@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import STATE_TIMEOUT_MS, VIEWPORT, LiveApp, screenshot
+from fixtures.axe import assert_axe_clean
 
 from dashboard.store.accounts import Accounts
 from dashboard.store.database import open_database
@@ -103,25 +104,15 @@ def test_bed001_log_in_edit_see_the_map_change_and_the_log(page, browser, odal: 
         other.close()
 
 
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
-
-
-def axe_violations(page, context=None) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context=context, options=AXE_OPTIONS)
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
-
-
 def test_bed002_login_edit_and_change_pages_pass_axe(page, page_log, odal: str, live_app: LiveApp) -> None:
     """The editor's pages: the login page whole, and the edit form, change log and «Endringer siden» panels."""
     page.goto(odal + "/logg-inn")
-    assert axe_violations(page) == []
+    assert_axe_clean(page, "the login page")
     page.fill("#email", "kari@odal.no")
     page.fill("#password", "feil passord")
     page.click("button[type=submit]")
     page.wait_for_selector(".form-error")
-    assert axe_violations(page) == [], "the error state too"
+    assert_axe_clean(page, "the login page's error state")
     # Chromium logs the refused login's own 401 status; that is the point here, not a page error.
     page_log.errors[:] = [error for error in page_log.errors if "status of 401" not in error]
     page.fill("#password", PASSWORD)
@@ -131,13 +122,9 @@ def test_bed002_login_edit_and_change_pages_pass_axe(page, page_log, odal: str, 
     for panel in ("#edit-panel", "#history-panel", "#changes-panel"):
         page.click(f"{panel} summary")
     page.wait_for_function("(document.querySelector('#changes-summary') || {textContent: ''}).textContent.length > 0")
-    found = axe_violations(page, {"include": [["#edit-panel"], ["#history-panel"], ["#changes-panel"], ["#editor-bar"]]})
-    # dcc.Dropdown's own keyboard entry point is an aria-hidden input that takes focus; the
-    # app-wide fix belongs to the WCAG issue (#12). Everything else in these panels must pass.
-    own = [violation for violation in found if not (violation.startswith("aria-hidden-focus:") and violation.count("dash-dropdown-focus-target") == violation.count("['"))]
-    assert own == []
+    assert_axe_clean(page, "the edit form, change log and «Endringer siden» of a logged-in editor")
     page.goto(live_app.url + "/registre")
-    assert axe_violations(page) == []
+    assert_axe_clean(page, "/registre")
 
 
 def test_bed003_a_deck_ends_with_what_changed_since_a_day(page, odal: str) -> None:

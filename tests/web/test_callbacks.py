@@ -133,7 +133,7 @@ def test_cb013_tables_fill_only_in_the_table_view(fixture_dataset: Dataset) -> N
     assert callbacks.table_records(fixture_dataset, DEFAULT) == (no_update, no_update, no_update)
     coverage, totals, columns = callbacks.table_records(fixture_dataset, ViewState(view="tabell", service="barnevernvakt"))
     assert sum(row["Ordning"] == "Ingen ordning" for row in coverage) == 3
-    assert [c["id"] for c in columns][:3] == ["Kommune", "Kommunenummer", "Ordninger"] and len(totals) == 6
+    assert [c["field"] for c in columns][:3] == ["Kommune", "Kommunenummer", "Ordninger"] and len(totals) == 6
 
 
 def test_cb014_downloads_are_formula_safe_csv_with_bom(fixture_dataset: Dataset) -> None:
@@ -249,3 +249,11 @@ def test_cb030_profile_opens_with_the_chosen_service_then_every_sector(real_data
     # A gap says so in words: Kongsberg has no barnevernvakt arrangement.
     gap_texts = _texts(callbacks.profile_view(real_dataset, "3006", "barnevernvakt")[0])
     assert "Kongsberg har ingen ordning for barnevernvakt i datagrunnlaget." in gap_texts
+
+
+def test_cb040_map_description_says_what_the_map_shows() -> None:
+    from dashboard.web.layout import map_description
+
+    assert map_description("kart").startswith("Kartet viser hvilken ordning") and "«Tabell»" in map_description("kart")
+    assert "hvor mange ordninger" in map_description("antall") and "linjer" in map_description("nettverk")
+    assert map_description(None) == map_description("kart")
