@@ -24,6 +24,7 @@ from dashboard.web.changes_callbacks import changes_slide, register_changes
 from dashboard.web.device_callbacks import register_devices
 from dashboard.web.download import MapDownloads
 from dashboard.web.edit_callbacks import register_edit
+from dashboard.web.grid import serve_grid_on_demand
 from dashboard.web.guards import install_request_guards, install_security_headers
 from dashboard.web.presentation_callbacks import register as register_presentation
 from dashboard.web.registers import (
@@ -97,6 +98,8 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
     store.ensure_survey()
     server = Flask(__name__)
     server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
+    # Tabell's grid script loads when Tabell is first opened, not with every page (grid.py).
+    serve_grid_on_demand()
     app = RegisterDash(
         __name__,
         server=server,
@@ -105,6 +108,9 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
         serve_locally=True,
         compress=True,
         update_title=None,
+        # Tabell's grids are sent by a callback (grid.py), so not every callback output is in the
+        # start layout; tests/web/test_grid.py checks every callback id against the layout instead.
+        suppress_callback_exceptions=True,
     )
     surveys = {}
     for structure, shown in structures.items():  # one boundary file per structure, each served once

@@ -28,6 +28,7 @@ from dashboard.output.safe_csv import to_safe_csv
 from dashboard.views import alignment_figures, figures
 from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_data import (
+    COVERAGE_COLUMNS,
     UNKNOWN_HOST,
     coverage_rows,
     intensity_summary,
@@ -54,7 +55,7 @@ from dashboard.views.view_state import (
     valid_date,
 )
 from dashboard.web import ids
-from dashboard.web.grid import column_defs
+from dashboard.web.grid import column_defs, table_grid
 from dashboard.web.layout import (
     NETWORK_ON,
     PROFILE_HINT,
@@ -379,6 +380,17 @@ def table_records(dataset: Dataset, state: ViewState) -> tuple[Any, Any, Any]:
     return coverage.to_dict("records"), totals.to_dict("records"), column_defs(totals.columns)
 
 
+def table_grids(dataset: Dataset, state: ViewState) -> tuple[Any, Any]:
+    """The coverage and count grids, filled for `state`: sent when «Tabell» is first opened."""
+    model = dataset.model
+    coverage = coverage_rows(model, state.service, state.region, state.sector, state.legal_form)
+    totals = totals_rows(model, state.region, state.sector, state.legal_form)
+    return (
+        table_grid(ids.TABLE, COVERAGE_COLUMNS, coverage.to_dict("records")),
+        table_grid(ids.TOTALS_TABLE, totals.columns, totals.to_dict("records")),
+    )
+
+
 def csv_download(frame, filename: str) -> dict[str, Any]:
     """dcc.Download payload: formula-safe CSV with a BOM so Excel shows æøå."""
     return dcc.send_string(CSV_BOM + to_safe_csv(frame), filename)
@@ -605,6 +617,30 @@ def register(app: Dash, resolve: Resolver) -> None:
         [Output(ids.TABLE, "rowData"), Output(ids.TOTALS_TABLE, "rowData"), Output(ids.TOTALS_TABLE, "columnDefs")],
         table_records,
     )
+    control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
+
+    # «Tabell» opened the first time: the browser loads the grid's script (assets/table_grids.js),
+    # then the grids come, filled for the controls of that moment; later changes patch rowData.
+    app.clientside_callback(
+        ClientsideFunction(namespace="tableGrids", function_name="open"),
+        Output(ids.TABLE_GRIDS_READY, "data"),
+        Input(ids.VIEW, "value"),
+        State(ids.TABLE_GRIDS_READY, "data"),
+    )
+
+    @app.callback(
+        Output(ids.TABLE_HOLDER, "children"),
+        Output(ids.TOTALS_HOLDER, "children"),
+        Input(ids.TABLE_GRIDS_READY, "data"),
+        *control_states,
+        State(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _grids(ready, *args):
+        if not ready:
+            return no_update, no_update
+        *values, store = args
+        return table_grids(*dataset_and_state(store, values))
 
     @app.callback(
         Output(ids.MAP_PANEL, "hidden"),
@@ -658,7 +694,6 @@ def register(app: Dash, resolve: Resolver) -> None:
     def _describe_map(view):
         return map_description(view)
 
-    control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
                        (ids.TOTALS_DOWNLOAD, ids.TOTALS_DOWNLOAD_BUTTON, totals_download))
     for download_id, button_id, build in table_downloads:

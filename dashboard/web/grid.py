@@ -8,13 +8,21 @@ so screen readers and the browser's own search see the whole table.
 
 Functions below are dash-ag-grid's `{"function": …}` strings, which it interprets from a parse
 tree (no eval, so the Content-Security-Policy holds).
+
+The grids load on first use, not with the page (~550 KB compressed): `serve_grid_on_demand()`
+keeps dash-ag-grid's main script out of the page's script tags, `assets/table_grids.js` loads it
+when «Tabell» is first opened, and only then does a callback send the grids (`table_grids`).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable
 
 import dash_ag_grid as dag
+from dash.fingerprint import build_fingerprint
+
+GRID_SCRIPT = "dash_ag_grid.min.js"
 
 # AG Grid's own texts, in Norwegian bokmål (the keys are AG Grid's localeText names).
 GRID_LOCALE = {
@@ -129,11 +137,24 @@ def column_defs(columns: Iterable[str]) -> list[dict[str, Any]]:
     return defs
 
 
-def table_grid(grid_id: str, columns: Iterable[str]) -> dag.AgGrid:
-    """A grid with `columns`, empty until the table view fills its rowData."""
+def serve_grid_on_demand() -> None:
+    """Mark dash-ag-grid's main script «dynamic» (Dash's own resource flag): still served under
+    /_dash-component-suites/, but no longer in every page's script tags. Idempotent."""
+    dag._js_dist = [dict(resource, dynamic=True) if resource["relative_package_path"] == GRID_SCRIPT else resource for resource in dag._js_dist]
+
+
+def grid_script_path() -> str:
+    """«dash_ag_grid/<fingerprinted name>»: where, under _dash-component-suites/, the script is, with
+    the same fingerprint (version and file time) Dash gives its scripts, so it is cached for good."""
+    modified = int(os.stat(os.path.join(os.path.dirname(dag.__file__), GRID_SCRIPT)).st_mtime)
+    return f"dash_ag_grid/{build_fingerprint(GRID_SCRIPT, dag.__version__, modified)}"
+
+
+def table_grid(grid_id: str, columns: Iterable[str], rows: list[dict[str, Any]] | None = None) -> dag.AgGrid:
+    """A grid with `columns` and `rows` (later updates only change its rowData)."""
     return dag.AgGrid(
         id=grid_id,
-        rowData=[],
+        rowData=rows or [],
         columnDefs=column_defs(columns),
         defaultColDef={
             "sortable": True,

@@ -61,6 +61,13 @@ TABLE_DOWNLOAD = "coverage-table-download"
 TOTALS_TABLE = "totals-table"
 TOTALS_DOWNLOAD_BUTTON = "totals-table-download-button"
 TOTALS_DOWNLOAD = "totals-table-download"
+# The grids are sent by a callback when «Tabell» is first opened (dashboard/web/grid.py), into
+# these sections; the store turns true once the grid's script is in the page (assets/table_grids.js).
+TABLE_HOLDER = "coverage-table-holder"
+TOTALS_HOLDER = "totals-table-holder"
+TABLE_GRIDS_READY = "table-grids-ready"
+# Ids of components that are not in the start layout but sent by a callback (see above).
+ON_DEMAND = frozenset({TABLE, TOTALS_TABLE})
 
 # Municipality profile
 PROFILE = "profile"

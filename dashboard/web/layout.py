@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard.data.alignment import default_services
 from dashboard.data.structures import STRUCTURE_LABELS, STRUCTURES
-from dashboard.views.view_data import COVERAGE_COLUMNS, norwegian_key
+from dashboard.views.view_data import norwegian_key
 from dashboard.views.view_state import (
     VIEW_ALIGNMENT,
     VIEW_INTENSITY,
@@ -20,7 +20,7 @@ from dashboard.views.view_state import (
 from dashboard.web import ids
 from dashboard.web.changes_layout import changes_panel
 from dashboard.web.edit_layout import edit_panel, editor_bar, history_panel
-from dashboard.web.grid import GRID_KEYS_HELP, table_grid
+from dashboard.web.grid import GRID_KEYS_HELP, grid_script_path
 from dashboard.web.plotly_locale import DROPDOWN_LABELS, plotly_locale_config
 from dashboard.web.presentation_layout import map_toolbar, presentation_overlay
 from dashboard.web.samsvar_layout import (
@@ -296,7 +296,11 @@ def filter_toggle() -> html.Button:
 
 
 def table_panel(state: ViewState) -> html.Section:
-    """Table view: the service map and the count map as sortable tables with CSV download."""
+    """Table view: the service map and the count map as sortable tables with CSV download.
+
+    The grids themselves are not here: a callback sends them into the two holders when «Tabell» is
+    first opened, after assets/table_grids.js has loaded the grid's script (`data-grid-script`).
+    """
     return html.Section(
         [
             html.H2("Ordninger for valgt tjeneste", id=ids.TABLE_TITLE, className="panel-title"),
@@ -307,16 +311,22 @@ def table_panel(state: ViewState) -> html.Section:
             html.Button("Last ned tabellen (CSV)", id=ids.TABLE_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TABLE_DOWNLOAD),
             html.P(GRID_KEYS_HELP, className="field-hint"),
-            html.Section(table_grid(ids.TABLE, COVERAGE_COLUMNS), **{"aria-labelledby": ids.TABLE_TITLE}),
+            dcc.Store(id=ids.TABLE_GRIDS_READY, data=False),
+            html.Section(
+                html.P("Laster tabellen …", className="field-hint", role="status"),
+                id=ids.TABLE_HOLDER,
+                **{"aria-labelledby": ids.TABLE_TITLE},
+            ),
             html.H2("Antall ordninger per kommune", id=ids.TOTALS_TITLE, className="panel-title"),
             html.Button("Last ned tabellen (CSV)", id=ids.TOTALS_DOWNLOAD_BUTTON, className="button"),
             dcc.Download(id=ids.TOTALS_DOWNLOAD),
-            html.Section(table_grid(ids.TOTALS_TABLE, ["Kommune", "Kommunenummer", "Ordninger"]), **{"aria-labelledby": ids.TOTALS_TITLE}),
+            html.Section(id=ids.TOTALS_HOLDER, **{"aria-labelledby": ids.TOTALS_TITLE}),
             samsvar_table_section(),
         ],
         id=ids.TABLE_PANEL,
         className="panel",
         hidden=state.view != VIEW_TABLE,
+        **{"data-grid-script": grid_script_path()},
     )
 
 

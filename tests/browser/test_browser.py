@@ -151,3 +151,32 @@ def test_br005_table_view_lists_the_map_and_downloads_csv(page, live_app: LiveAp
     assert download.suggested_filename == "ordninger-barnevernvakt.csv"
     assert "Ingen ordning" in download.path().read_text(encoding="utf-8")
     screenshot(page, "06-table-barnevernvakt")
+
+
+def test_br010_tabell_grids_load_on_first_opening_only(page, live_app: LiveApp, page_log) -> None:
+    """Issue 12: the grid's script and chunk are not part of the first visit; opening Tabell fetches
+    them once, the grids come filled, and later filter changes still update them."""
+    open_app(page, live_app)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in page_log.requests if "dash_ag_grid" in url], "no grid script with the start page"
+    assert page.evaluate("typeof window.dash_ag_grid") == "undefined"
+    assert page.query_selector("#coverage-table") is None and page.query_selector("#totals-table") is None
+
+    page.check("#view input[value='tabell']")
+    page.wait_for_selector("#coverage-table .ag-cell")
+    page.wait_for_selector("#totals-table .ag-cell")
+    assert query_of(page)["visning"] == ["tabell"]
+    grid_requests = [url.rsplit("/", 1)[-1] for url in page_log.requests if "/dash_ag_grid/" in url]
+    assert len(grid_requests) == 2, grid_requests
+    assert grid_requests[0].startswith("dash_ag_grid.v") and grid_requests[1].startswith("async-community")
+    assert page.evaluate("document.querySelectorAll('#coverage-table .ag-center-cols-container .ag-row').length") >= 10
+    assert "Barnevernvakt" not in page.inner_text("#coverage-table"), "filled for the service of that moment (Legevakt)"
+
+    choose(page, "service", "Barnevernvakt")
+    page.wait_for_function("document.querySelector('#coverage-table').textContent.includes('Barnevernvakt')")
+    page.check("#view input[value='nettverk']")
+    page.wait_for_function("document.getElementById('table-panel').hidden")
+    page.check("#view input[value='tabell']")
+    page.wait_for_selector("#coverage-table .ag-cell")
+    assert len([url for url in page_log.requests if "/dash_ag_grid/" in url]) == 2, "loaded once"
+    screenshot(page, "10-tabell-on-demand")
