@@ -5,11 +5,13 @@
  * the view switch first shows «Tabell», this loads it (same origin, so the CSP holds) from where
  * the table panel's `data-grid-script` says, under the same _dash-component-suites/ path as
  * Dash's own scripts; then the clientside callback returns true and the server sends the grids.
- * Where the script is already in the page (window.dash_ag_grid), nothing is loaded.
+ * Where the script is already in the page (window.dash_ag_grid), nothing is loaded. If it cannot
+ * be loaded, the holder says so in Norwegian and the next opening of «Tabell» tries again.
  */
 (function () {
   "use strict";
   var TABLE_VIEW = "tabell";
+  var FAILED = "Tabellen kunne ikke lastes. Velg «Tabell» på nytt for å prøve igjen, eller last ned tabellen som CSV.";
   var SUITES = "/_dash-component-suites/";
   var loading = null;
 
@@ -35,7 +37,7 @@
       script.onerror = function () {
         loading = null;
         script.remove();
-        reject(new Error("Tabellen kunne ikke lastes (" + path + ")."));
+        reject(new Error("could not load " + path));
       };
       document.head.appendChild(script);
     });
@@ -48,7 +50,16 @@
         if (view !== TABLE_VIEW || ready) {
           return window.dash_clientside.no_update;
         }
-        return loadGridScript().then(function () { return true; });
+        return loadGridScript().then(
+          function () { return true; },
+          function () {
+            var status = document.querySelector("#coverage-table-holder [role=status]");
+            if (status) {
+              status.textContent = FAILED;
+            }
+            return window.dash_clientside.no_update;
+          }
+        );
       },
     },
   });

@@ -180,3 +180,19 @@ def test_br010_tabell_grids_load_on_first_opening_only(page, live_app: LiveApp, 
     page.wait_for_selector("#coverage-table .ag-cell")
     assert len([url for url in page_log.requests if "/dash_ag_grid/" in url]) == 2, "loaded once"
     screenshot(page, "10-tabell-on-demand")
+
+
+def test_br011_tabell_says_so_when_the_grid_cannot_load_and_tries_again(page, live_app: LiveApp, page_log) -> None:
+    open_app(page, live_app)
+    page.route("**/dash_ag_grid/**", lambda route: route.abort())
+    page.check("#view input[value='tabell']")
+    page.wait_for_function("(document.querySelector('#coverage-table-holder [role=status]') || {}).textContent.includes('kunne ikke lastes')")
+    screenshot(page, "11-tabell-grid-failed", selector="#table-panel")
+    page.unroute("**/dash_ag_grid/**")
+    page.check("#view input[value='nettverk']")
+    page.check("#view input[value='tabell']")
+    page.wait_for_selector("#coverage-table .ag-cell")
+    # The aborted request is logged by Chromium as a console error; that one was meant.
+    failed = [error for error in page_log.errors if "Failed to load resource" in error]
+    assert failed and len(failed) == len(page_log.errors), page_log.errors
+    page_log.errors.clear()
