@@ -546,6 +546,41 @@ def _profile_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
 # ----- wiring -----------------------------------------------------------------------------
 
 
+def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
+    """The controls' values as a state, with this dataset's defaults."""
+    allowed = dataset.allowed
+    return state_from_controls(*values, default_service=allowed.default_service, default_structure=allowed.default_structure)
+
+
+def shown_dataset_and_state(resolve: Resolver, store: Any, values: Sequence[Any]) -> tuple[Dataset, ViewState]:
+    """The controls' state and the data it shows: the register on its «per dato», in its structure."""
+    dataset = resolve(store)
+    state = current_state(dataset, values)
+    if state.per or state.structure:
+        dataset = resolve(store, state.per, state.structure)
+    return dataset, valid_for(dataset, state)
+
+
+def register_state_downloads(
+    app: Dash, downloads: Sequence[tuple[str, str, Any]], dataset_and_state: Any
+) -> None:
+    """One download callback per (download id, button id, build): build(dataset, state) of the controls."""
+    control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
+    for download_id, button_id, build in downloads:
+
+        def _download(_clicks, *args, build=build):
+            *values, store = args
+            return build(*dataset_and_state(store, values))
+
+        app.callback(
+            Output(download_id, "data"),
+            Input(button_id, "n_clicks"),
+            *control_states,
+            State(ids.DATASET, "data"),
+            prevent_initial_call=True,
+        )(_download)
+
+
 def register(app: Dash, resolve: Resolver) -> None:
     """Attach every callback to `app`; data comes from `resolve(DATASET store value)`.
 
@@ -554,17 +589,8 @@ def register(app: Dash, resolve: Resolver) -> None:
     """
     control_inputs = [Input(component, prop) for component, prop in STATE_OUTPUTS]
 
-    def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
-        allowed = dataset.allowed
-        return state_from_controls(*values, default_service=allowed.default_service, default_structure=allowed.default_structure)
-
     def dataset_and_state(store: Any, values: Sequence[Any]) -> tuple[Dataset, ViewState]:
-        """The controls' state and its data: the register on the state's «per dato» and in its structure, if any."""
-        dataset = resolve(store)
-        state = current_state(dataset, values)
-        if state.per or state.structure:
-            dataset = resolve(store, state.per, state.structure)
-        return dataset, valid_for(dataset, state)
+        return shown_dataset_and_state(resolve, store, values)
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -696,19 +722,7 @@ def register(app: Dash, resolve: Resolver) -> None:
 
     table_downloads = ((ids.TABLE_DOWNLOAD, ids.TABLE_DOWNLOAD_BUTTON, coverage_download),
                        (ids.TOTALS_DOWNLOAD, ids.TOTALS_DOWNLOAD_BUTTON, totals_download))
-    for download_id, button_id, build in table_downloads:
-
-        def _download(_clicks, *args, build=build):
-            *values, store = args
-            return build(*dataset_and_state(store, values))
-
-        app.callback(
-            Output(download_id, "data"),
-            Input(button_id, "n_clicks"),
-            *control_states,
-            State(ids.DATASET, "data"),
-            prevent_initial_call=True,
-        )(_download)
+    register_state_downloads(app, table_downloads, dataset_and_state)
 
     @app.callback(
         Output(ids.PROFILE_DOWNLOAD, "data"),

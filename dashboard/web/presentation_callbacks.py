@@ -7,7 +7,7 @@ no server round trip per URL change); the server builds slides, files and links.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
@@ -33,9 +33,9 @@ from dashboard.views.view_state import QUERY_KEYS, ViewState, valid_date
 from dashboard.web import ids
 from dashboard.web.callbacks import (
     STATE_OUTPUTS,
+    current_state,
     map_spec_and_message,
-    state_from_controls,
-    valid_for,
+    shown_dataset_and_state,
 )
 from dashboard.web.download import MapDownloads
 
@@ -125,10 +125,6 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
     """Attach the download and presentation callbacks; data comes from `resolve(DATASET store value)`."""
     control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
 
-    def current_state(dataset: Dataset, values: Sequence[Any]) -> ViewState:
-        allowed = dataset.allowed
-        return state_from_controls(*values, default_service=allowed.default_service, default_structure=allowed.default_structure)
-
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
         Output(ids.EXPORT_STATUS, "children"),
@@ -143,10 +139,7 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
     )
     def _download(_clicks, fmt, size, *args):
         *values, store = args
-        dataset = resolve(store)
-        state = current_state(dataset, values)
-        shown = resolve(store, state.per, state.structure) if state.per or state.structure else dataset
-        return download_outputs(downloads, shown, valid_for(shown, state), fmt, size)
+        return download_outputs(downloads, *shown_dataset_and_state(resolve, store, values), fmt, size)
 
     app.clientside_callback(
         ClientsideFunction(namespace="mapDownload", function_name="drawInBrowser"),

@@ -25,7 +25,8 @@ from dashboard.web.callbacks import (
     STATE_OUTPUTS,
     clicked_municipality,
     csv_download,
-    state_from_controls,
+    register_state_downloads,
+    shown_dataset_and_state,
     uirevision,
 )
 from dashboard.web.samsvar_layout import (
@@ -183,12 +184,9 @@ def _suffix(state: ViewState) -> str:
 def register(app: Dash, resolve: Resolver) -> None:
     """Attach the «Samsvar» callbacks; data comes from `resolve(DATASET store value, per)`."""
     control_inputs = [Input(component, prop) for component, prop in STATE_OUTPUTS]
-    control_states = [State(component, prop) for component, prop in STATE_OUTPUTS]
 
     def dataset_and_state(store: Any, values: Sequence[Any]) -> tuple[Dataset, ViewState]:
-        dataset = resolve(store)
-        state = state_from_controls(*values, default_service=dataset.allowed.default_service)
-        return (resolve(store, state.per) if state.per else dataset), state
+        return shown_dataset_and_state(resolve, store, values)
 
     @app.callback(
         Output(ids.SAMSVAR_PANEL, "hidden"),
@@ -245,16 +243,4 @@ def register(app: Dash, resolve: Resolver) -> None:
         (ids.SAMSVAR_MATRIX_DOWNLOAD, ids.SAMSVAR_MATRIX_DOWNLOAD_BUTTON, matrix_download),
         (ids.SAMSVAR_GRID_DOWNLOAD, ids.SAMSVAR_GRID_DOWNLOAD_BUTTON, grid_download),
     )
-    for download_id, button_id, build in downloads:
-
-        def _download(_clicks, *args, build=build):
-            *values, store = args
-            return build(*dataset_and_state(store, values))
-
-        app.callback(
-            Output(download_id, "data"),
-            Input(button_id, "n_clicks"),
-            *control_states,
-            State(ids.DATASET, "data"),
-            prevent_initial_call=True,
-        )(_download)
+    register_state_downloads(app, downloads, dataset_and_state)

@@ -71,7 +71,7 @@ def test_a11y002_tabell_is_sorted_filtered_and_left_by_keyboard(page, live_app: 
     page.wait_for_selector("#coverage-table .ag-cell")
     page.focus("#coverage-table-download-button")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('#coverage-table') !== null"), focused(page)
+    settle_focus(page, "document.activeElement.closest('#coverage-table') !== null", "into the first grid")
     assert "Kommune" in focused(page)
     assert page.evaluate(FOCUS_RING) >= 2, "the focused header cell shows it"
 
@@ -87,23 +87,35 @@ def test_a11y002_tabell_is_sorted_filtered_and_left_by_keyboard(page, live_app: 
 
     page.keyboard.press("ArrowDown")  # the column's filter cell
     page.keyboard.press("Enter")  # into its text field
-    assert page.evaluate("document.activeElement.tagName") == "INPUT", focused(page)
+    settle_focus(page, "document.activeElement.tagName === 'INPUT'", "into the filter field")
     page.keyboard.type("Ringerike")
     page.wait_for_function(f"{first_column}.length === 1 && {first_column}[0] === 'Ringerike'")
     screenshot(page, "a11y-02-tabell-filtered-by-keyboard")
     page.keyboard.press("Escape")
 
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "totals-table-download-button", focused(page)
+    settle_focus(page, "document.activeElement.id === 'totals-table-download-button'")
     assert page.evaluate(FOCUS_RING) >= 2
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('#totals-table') !== null"), focused(page)
+    settle_focus(page, "document.activeElement.closest('#totals-table') !== null")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('#totals-table') === null"), "out the other side: " + focused(page)
+    settle_focus(page, "document.activeElement.closest('#totals-table') === null", "out the other side")
+    # Back again, one step at a time: AG Grid moves focus from its tab guard to a cell
+    # asynchronously, so each press waits for the previous one to land.
     page.keyboard.press("Shift+Tab")
+    settle_focus(page, "document.activeElement.closest('#totals-table') !== null", "back into the second grid")
     page.keyboard.press("Shift+Tab")
+    settle_focus(page, "document.activeElement.id === 'totals-table-download-button'", "back on its download button")
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate("document.activeElement.closest('#coverage-table') !== null"), "and back in: " + focused(page)
+    settle_focus(page, "document.activeElement.closest('#coverage-table') !== null", "and back in")
+
+
+def settle_focus(page, predicate: str, what: str = "") -> None:
+    """Wait (briefly) until focus is where `predicate` says; fail naming where it is instead."""
+    try:
+        page.wait_for_function(predicate, timeout=5000)
+    except Exception:
+        raise AssertionError(f"{what or predicate}: focus is on {focused(page)}") from None
 
 
 def test_a11y003_presentation_is_a_modal_and_esc_returns_focus_to_its_button(page, live_app: LiveApp) -> None:

@@ -6,22 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import LiveApp, screenshot
+from fixtures.axe import assert_axe_clean
 
 pytestmark = pytest.mark.browser
 
 SIGDAL = "3045"
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
-try:
-    from axe_playwright_python.sync_playwright import Axe
-
-    AXE_AVAILABLE = True
-except ImportError:  # pragma: no cover - it is in requirements.txt
-    AXE_AVAILABLE = False
-
-
-def axe_violations(page, context=None) -> list[str]:
-    results = Axe().run(page, context=context, options=AXE_OPTIONS)
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
 MAP_PATHS = "#map path.choroplethlocation"
 # Numbers written on the konstellasjoner map (the text trace), as the browser drew them.
 MAP_NUMBERS = """[...document.querySelectorAll('#map .scattergeo text')].map(t => t.textContent).filter(t => /^\\d+$/.test(t))"""
@@ -81,10 +70,7 @@ def test_bsa001_samsvar_from_a_url_then_a_municipality_fills_the_partner_grid(pa
     assert summary.startswith("Legevakt og barnevernvakt:") and "Andre partnere (≠)" in summary
     page.locator("#samsvar-compare-summary").scroll_into_view_if_needed()
     screenshot(page, "samsvar-03-compare")
-    if AXE_AVAILABLE:
-        # Dash 4's own dropdown focus target is outside this view's reach (issue 12 handles the dropdowns).
-        context = {"include": [["#samsvar-panel"], ["#samsvar-services-field"], ["#map"]], "exclude": [[".dash-dropdown-focus-target"]]}
-        assert axe_violations(page, context) == []
+    assert_axe_clean(page, "Samsvar, two services compared")
     with page.expect_download() as download_info:
         page.click("#samsvar-grid-download-button")
     content = download_info.value.path().read_text(encoding="utf-8")
@@ -137,3 +123,17 @@ def test_bsa002_compare_maps_share_zoom_and_selection_and_fit_a_phone(page, live
         page.wait_for_function(f"(() => {{ const e = document.querySelector('{selector}'); return e && e.scrollWidth <= e.clientWidth + 1; }})()")
     assert page.evaluate("Math.max(...[...document.querySelectorAll('.samsvar-scroll')].map(e => e.getBoundingClientRect().right))") <= 320
     screenshot(page, "samsvar-05-phone-grid")
+
+
+def test_bsa003_samsvar_in_the_2024_structure(page, live_app: LiveApp) -> None:
+    """The view follows the structure switch: the same konstellasjoner, under 2024 numbers."""
+    if not live_app.real:
+        pytest.skip("needs the real survey (geodata/)")
+    page.goto(live_app.url + "/?visning=samsvar&struktur=2024")
+    page.wait_for_function(f"document.querySelectorAll('{MAP_PATHS}').length >= 357")
+    page.wait_for_function(f"{MAP_NUMBERS}.length === 25")
+    assert sorted(set(page.evaluate(MAP_NUMBERS))) == ["2", "3", "4", "5"]
+    choose_municipality(page, "Sigdal")
+    page.wait_for_function("(document.querySelector('#samsvar-grid') || {innerText: ''}).innerText.includes('Krødsherad')")
+    assert "Sigdal deltar i 6 av 6 tjenester med 5 ulike partnersett" in page.inner_text("#samsvar-grid")
+    assert query_of(page)["kommune"] == ["3332"]  # Sigdal 3045 is 3332 from 2024
