@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from conftest import LiveApp, screenshot
 from fixtures.axe import assert_axe_clean
 
@@ -80,18 +81,36 @@ def test_bsa001_samsvar_from_a_url_then_a_municipality_fills_the_partner_grid(pa
 SCALE_OF = "(id) => document.querySelector(`#${id} .js-plotly-plot`)._fullLayout.geo.projection.scale"
 
 
+def zoom_first_map_with_the_wheel(page, map_id: str, before: float) -> None:
+    """Wheel over the map's centre until the map itself has zoomed.
+
+    Under load the panel can still grow (matrix, grid) after the map is drawn, moving the map away
+    from the point measured; a wheel that lands on the page scrolls it instead. So the position is
+    measured right before each try, and success is the map's own scale, not the follower's.
+    """
+    for _ in range(5):
+        page.locator(f"#{map_id}").scroll_into_view_if_needed()
+        box = page.locator(f"#{map_id} .js-plotly-plot").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -400)
+        try:
+            page.wait_for_function(f"(() => {{ const s = ({SCALE_OF})('{map_id}'); return s > {before} * 1.05; }})()", timeout=5000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"the wheel never zoomed #{map_id}")
+
+
 def test_bsa002_compare_maps_share_zoom_and_selection_and_fit_a_phone(page, live_app: LiveApp) -> None:
     if not live_app.real:
         pytest.skip("needs the real survey (geodata/)")
     page.goto(live_app.url + "/?visning=samsvar&sammenlign=ppt,nav")
-    page.wait_for_function("document.querySelectorAll('#samsvar-compare-map-second path.choroplethlocation').length >= 356")
-    assert page.inner_text("#samsvar-compare-summary").startswith("PP-tjeneste (PPT) og felles NAV-kontor:")
     first, second = "samsvar-compare-map-first", "samsvar-compare-map-second"
+    for map_id in (first, second):
+        page.wait_for_function(f"document.querySelectorAll('#{map_id} path.choroplethlocation').length >= 356")
+    assert page.inner_text("#samsvar-compare-summary").startswith("PP-tjeneste (PPT) og felles NAV-kontor:")
     before = page.evaluate(SCALE_OF, second)
-    page.locator(f"#{first}").scroll_into_view_if_needed()
-    box = page.locator(f"#{first} .js-plotly-plot").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.wheel(0, -400)
+    zoom_first_map_with_the_wheel(page, first, before)
     page.wait_for_function(f"(() => {{ const s = ({SCALE_OF})('{second}'); return s > {before} * 1.05; }})()")
     assert page.evaluate(SCALE_OF, first) == pytest.approx(page.evaluate(SCALE_OF, second), rel=0.01)
     # Selecting Hol by a click on the second map puts the ring on both maps and fills the grid.
