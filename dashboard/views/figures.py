@@ -8,6 +8,8 @@ municipality, data[1] the marker of the chosen municipality, the view's traces f
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -309,7 +311,9 @@ def service_map_spec(
 
     One trace per arrangement (legend entry; clicking it isolates that arrangement), members
     outside the surveyed set in a lighter tint, gaps white with a heavy outline and a cross,
-    municipalities with two arrangements outlined with one dot per arrangement.
+    municipalities with two arrangements outlined with one dot per arrangement. Beyond
+    LEGEND_MAX_ENTRIES arrangements the small ones share a legend entry and a few traces
+    (_grouped_traces), so a national register's map stays small.
     """
     base = base or MapBase.from_boundaries(model.boundaries)
     colors = colors or model_colors(model)
@@ -317,36 +321,33 @@ def service_map_spec(
     traces = [base_trace(model, base), selection_trace(model, base, municipality)]
     memberships = data.memberships
     listed, grouped = legend_split(data)
+    members = _members_by_arrangement(memberships)
+    own_entry = set(listed)
     for arrangement_id, name in data.arrangements:
-        rows = memberships[memberships["arrangement_id"] == arrangement_id]
+        if arrangement_id not in own_entry:
+            continue
+        inside, outside = members.inside[arrangement_id], members.outside[arrangement_id]
         color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
-        inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
-        outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
-        legend_shown = False
         legend_name = plain(short_name(name))
         # Members beside the legend while it is short enough to read them (not at national scale).
         if members_in_legend and not grouped:
-            legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
-        if arrangement_id in grouped:
-            # One legend entry for all the small arrangements: the legend stays short.
-            legend_name = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
-            legend_shown = arrangement_id != grouped[0]
+            legend_name = member_legend_name(name, [_name(model, number) for number in members.all[arrangement_id]])
+        legend_shown = False
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            group = OTHER_ARRANGEMENTS_GROUP if arrangement_id in grouped else arrangement_id
-            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=group)
+            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=arrangement_id)
             # Set after _choropleth's escaping: member_legend_name escapes the names and adds markup.
             trace["name"] = legend_name
             if not surveyed:
-                # One text for all members outside the survey; the name comes from the boundaries.
-                del trace["hovertext"], trace["hoverinfo"]
-                header = "<b>%{properties.kommune}</b><br>"
-                trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
-            if arrangement_id in grouped:
-                trace["legendrank"] = GROUPED_LEGEND_RANK
+                _outside_hover(trace, model, arrangement_id)
             traces.append(trace | {"showlegend": not legend_shown})
             legend_shown = True
+    if grouped:
+        below, above = _grouped_traces(model, data, base, colors, members, listed, grouped)
+        # The small arrangements under the named ones, and on top where one of them is on top.
+        traces[2:2] = below
+        traces.extend(above)
     if show_network:
         traces.extend(_service_network_traces(model, data, base, colors))
     frame = model.region_municipalities(region)
@@ -410,6 +411,96 @@ def _choropleth(
     }
 
 
+@dataclass(frozen=True)
+class _Members:
+    """Members per arrangement of a service map, split once (not one pandas filter per arrangement)."""
+
+    all: Mapping[str, list[str]]
+    inside: Mapping[str, list[str]]
+    outside: Mapping[str, list[str]]
+
+
+def _members_by_arrangement(memberships: pd.DataFrame) -> _Members:
+    """Each arrangement's members in row order: all, surveyed, outside the survey."""
+    every: dict[str, list[str]] = defaultdict(list)
+    inside: dict[str, list[str]] = defaultdict(list)
+    outside: dict[str, list[str]] = defaultdict(list)
+    columns = (memberships[column] for column in ("arrangement_id", "kommunenummer", "surveyed"))
+    for arrangement_id, number, surveyed in zip(*columns):
+        every[arrangement_id].append(number)
+        (inside if surveyed else outside)[arrangement_id].append(number)
+    return _Members(every, inside, outside)
+
+
+def _outside_hover(trace: dict[str, Any], model: "CooperationModel", arrangement_id: str) -> None:
+    """One text for all of an arrangement's members outside the survey; the name comes from the boundaries."""
+    del trace["hovertext"], trace["hoverinfo"]
+    header = "<b>%{properties.kommune}</b><br>"
+    trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+
+
+def _grouped_traces(
+    model: "CooperationModel",
+    data: ServiceMapData,
+    base: MapBase,
+    colors: Mapping[str, str],
+    members: _Members,
+    listed: Sequence[str],
+    grouped: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(below the named arrangements, above them): the arrangements sharing «N mindre ordninger».
+
+    One arrangement per trace would send a municipality's hover once per arrangement it is in
+    (a national register: 536 traces, 1.7 MB of repeated hover for legevakt). Here each
+    municipality is drawn once per layer, in the colour of its topmost small arrangement (the
+    one drawn last, as one trace per arrangement in legend order would have it), in one trace
+    per colour. The layer below holds every member of a small arrangement (what the shared
+    legend entry isolates); the layer above holds those whose topmost arrangement of all is a
+    small one but who are also in a named one, so every municipality shows the same colour as
+    before. The legend entry is an empty trace of the first small arrangement's colour.
+    """
+    order = [arrangement_id for arrangement_id, _name in data.arrangements]
+    grouped_set, listed_set = set(grouped), set(listed)
+    top_small: dict[str, str] = {}
+    top_any: dict[str, str] = {}
+    for arrangement_id in order:
+        for number in members.all[arrangement_id]:
+            top_any[number] = arrangement_id
+            if arrangement_id in grouped_set:
+                top_small[number] = arrangement_id
+    in_listed = {number for arrangement_id in listed_set for number in members.all[arrangement_id]}
+    surveyed = set(model.focus)
+    label = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
+    first = grouped[0]
+    first_color = colors.get(first, palette.ARRANGEMENT_PALETTE[0])
+    key_fill = first_color if members.inside[first] else palette.tint(first_color)
+    key = _choropleth(base, [], key_fill, {}, name=label, group=OTHER_ARRANGEMENTS_GROUP)
+    below = [key | {"showlegend": True}]
+    above: list[dict[str, Any]] = []
+    layers = (
+        (below, list(top_small)),
+        (above, [number for number in top_small if top_any[number] == top_small[number] and number in in_listed]),
+    )
+    for layer, numbers in layers:
+        # Inside the survey: one trace per colour (the hover is the municipality's own); outside:
+        # one per arrangement (the hover is the arrangement's, sent once).
+        buckets: dict[tuple[bool, str], list[str]] = {}
+        for number in numbers:
+            arrangement_id = top_small[number]
+            color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
+            bucket = (True, color) if number in surveyed else (False, arrangement_id)
+            buckets.setdefault(bucket, []).append(number)
+        for (inside, value), bucket_numbers in buckets.items():
+            fill = value if inside else palette.tint(colors.get(value, palette.ARRANGEMENT_PALETTE[0]))
+            trace = _choropleth(base, bucket_numbers, fill, data.hover, name=label, group=OTHER_ARRANGEMENTS_GROUP)
+            if not inside:
+                _outside_hover(trace, model, value)
+            layer.append(trace | {"showlegend": False})
+    for trace in below + above:
+        trace["legendrank"] = GROUPED_LEGEND_RANK
+    return below, above
+
+
 def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple[list[str], list[str]]:
     """(arrangements with their own legend entry, arrangements sharing one), largest first.
 
@@ -420,7 +511,8 @@ def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple
     if len(ids) <= limit:
         return ids, []
     sizes = data.memberships.groupby("arrangement_id").size()
-    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), ids.index(arrangement_id)))
+    position = {arrangement_id: index for index, arrangement_id in enumerate(ids)}
+    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), position[arrangement_id]))
     own = set(by_size[: limit - 1])
     return [i for i in ids if i in own], [i for i in ids if i not in own]
 
