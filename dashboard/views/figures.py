@@ -179,12 +179,15 @@ def label_trace(
     municipality: str | None = None,
     main: Iterable[str] = (),
     marked: Iterable[str] = (),
+    marks: Mapping[str, names.Mark] | None = None,
 ) -> dict[str, Any]:
     """Municipality names that fit the map framed to `frame` at `size`, with a white halo.
 
     Names are text in the figure (and so in an SVG export). `main` (the municipalities the map
     is about) are named before the rest and in darker ink; the chosen municipality always.
     Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
+    `marks` (a number, a «≠») are kept free: no name covers one, and the name of its
+    municipality goes just under it where there is room.
     """
     trace: dict[str, Any] = {
         "type": "scattergeo",
@@ -200,7 +203,8 @@ def label_trace(
     }
     main_set = set(main)
     below = {number: size.font * MARK_CLEARANCE for number in marked}
-    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below)
+    below |= {number: names.under_mark(mark, size.font) for number, mark in (marks or {}).items()}
+    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below, marks)
     # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
     placed = [label for label in placed if label.kommunenummer != municipality]
     trace["lon"] = [round(label.lon, 3) for label in placed]
@@ -359,9 +363,7 @@ def service_map_spec(
     traces.extend(_double_traces(data, base, colors, in_frame, crowded))
     traces.extend(_gap_traces(data, base, in_frame, crowded))
     if labels:
-        main = set(memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
-        marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
-        traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
+        traces.append(service_label_trace(model, base, data, region, labels, municipality))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
@@ -372,6 +374,27 @@ def service_map_spec(
     title = f"{data.service_label}: ordninger per kommune"
     layout = map_layout(base, frame, model.source_label, title, f"Ordning ({data.service_label.lower()})", notes, empty)
     return {"data": traces, "layout": layout}
+
+
+def service_label_trace(
+    model: "CooperationModel",
+    base: MapBase,
+    data: ServiceMapData,
+    region: str | None,
+    size: names.LabelSize,
+    municipality: str | None = None,
+    marks: Mapping[str, names.Mark] | None = None,
+) -> dict[str, Any]:
+    """The names of a service map (its last trace): members and gaps first, under their marks.
+
+    `marks` are what a caller draws on top of the map (the compare maps' «≠»).
+    """
+    frame = model.region_municipalities(region)
+    in_frame = set(frame)
+    main = set(data.memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
+    crowded = len(in_frame) > CROWDED_FRAME
+    marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
+    return label_trace(model, base, frame, size, municipality, main, marked, marks)
 
 
 def service_map_figure(

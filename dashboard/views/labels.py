@@ -44,6 +44,12 @@ SCREEN = LabelSize(width=860, height=580, font=12)
 A4 = LabelSize(width=820, height=700, font=12)
 SLIDE = LabelSize(width=1130, height=900, font=20)
 FACTSHEET = LabelSize(width=400, height=330, font=10)
+# One of «Samsvar»'s two compare maps side by side (half the page's map, 540 px tall).
+COMPARE = LabelSize(width=470, height=470, font=11)
+
+# Half width and half height (px) of something drawn on a municipality's point: a name keeps
+# clear of it and goes under it (see under_mark).
+Mark = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,25 @@ def text_box(x: float, y: float, text: str, font: float) -> Box:
     half_width = len(text) * font * CHAR_WIDTH / 2 + PADDING_PX
     half_height = font * LINE_HEIGHT / 2 + PADDING_PX
     return (x - half_width, y - half_height, x + half_width, y + half_height)
+
+
+def text_mark(text: str, font: float) -> Mark:
+    """The mark a text written on the point makes (a number on the konstellasjoner map).
+
+    >>> text_mark("5", 15)
+    (6.35, 11.375)
+    """
+    left, top, right, bottom = text_box(0, 0, text, font)
+    return (round((right - left) / 2, 3), round((bottom - top) / 2, 3))
+
+
+def under_mark(mark: Mark, font: float) -> float:
+    """How far (px) a name's centre goes below its point so the name sits just under `mark`.
+
+    >>> under_mark((6.35, 11.375), 12)
+    20.875
+    """
+    return mark[1] + font * LINE_HEIGHT / 2 + PADDING_PX
 
 
 def overlaps(a: Box, b: Box) -> bool:
@@ -120,6 +145,7 @@ def place_labels(
     size: LabelSize,
     below: Mapping[str, float] | None = None,
     shorten: Collection[str] = (),
+    marks: Mapping[str, Mark] | None = None,
 ) -> list[Label]:
     """Names that fit without overlapping, tried in the order given (the caller's priority).
 
@@ -129,6 +155,7 @@ def place_labels(
     (only those in `shorten`, the municipalities the map is about) shortened in the same spots,
     and left out if none is free. `below` moves a name
     down by that many px (clear of a marker on the point); a label's lat follows its box.
+    `marks` are drawn on their points before any name: no name may cover one.
 
     >>> anchors = {"1": (10.0, 60.0), "2": (10.01, 60.0), "3": (11.0, 60.5)}
     >>> [label.text for label in place_labels([("1", "Aaa"), ("2", "Bbb"), ("3", "Ccc")], anchors, (9.5, 11.5), (59.5, 61), A4)]
@@ -137,6 +164,11 @@ def place_labels(
     project = projector(lon_range, lat_range, size)
     frame = project.frame
     placed: list[Label] = []
+    taken: list[Box] = []
+    for number, (half_width, half_height) in (marks or {}).items():
+        if number in anchors:
+            x, y = project(*anchors[number])
+            taken.append((x - half_width, y - half_height, x + half_width, y + half_height))
     for number, text in candidates:
         if number not in anchors:
             continue
@@ -152,7 +184,7 @@ def place_labels(
             for dx, offset in ((0.0, 0.0), (0.0, step), (0.0, -step), (aside, 0.0), (-aside, 0.0)):
                 box = text_box(x + dx, y + shift + offset, shown, size.font)
                 inside = box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
-                if inside and not any(overlaps(box, other.box) for other in placed):
+                if inside and not any(overlaps(box, other) for other in taken):
                     moved = shift + offset
                     moved_lon = round(project.longitude_at(x + dx), 5) if dx else lon
                     label = Label(number, shown, moved_lon, round(project.latitude_at(y + moved), 5) if moved else lat, box)
@@ -161,6 +193,7 @@ def place_labels(
                 break
         if label:
             placed.append(label)
+            taken.append(label.box)
     return placed
 
 
@@ -205,6 +238,7 @@ def frame_labels(
     first: str | None = None,
     main: Iterable[str] = (),
     below: Mapping[str, float] | None = None,
+    marks: Mapping[str, Mark] | None = None,
 ) -> list[Label]:
     """The names shown on a map of `base` framed to `frame` at `size` (see the module docstring).
 
@@ -220,4 +254,4 @@ def frame_labels(
     main = set(main)
     order = priority_order(inside, sizes, first=[first] if first in base.anchors else [], main=main)
     candidates = ((number, names[number]) for number in order if number in names)
-    return place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below, shorten=main | {first})
+    return place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below, shorten=main | {first}, marks=marks)
