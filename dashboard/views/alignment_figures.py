@@ -22,7 +22,7 @@ from dashboard.views.figures import (
     service_map_spec,
 )
 from dashboard.views.labels import COMPARE as COMPARE_LABELS
-from dashboard.views.labels import SCREEN, LabelSize, text_mark
+from dashboard.views.labels import SCREEN, LabelSize, disc_mark, text_mark
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     join_names,
@@ -48,8 +48,8 @@ LIGHT_TEXT = "#ffffff"
 DIFFERENT_MARK = "≠"
 DIFFERENT_COLOR = "#d55e00"
 DIFFERENT_MARKER_PX = 17
-# The «≠» disc with its white ring, as a mark names keep clear of (half width, half height in px).
-DIFFERENT_MARK_SIZE = (DIFFERENT_MARKER_PX / 2 + 1.5, DIFFERENT_MARKER_PX / 2 + 1.5)
+# The «≠» disc with its white ring, as a mark names keep clear of.
+DIFFERENT_MARK_SIZE = disc_mark(DIFFERENT_MARKER_PX / 2 + 1.5)
 # The numbers on the konstellasjoner map.
 NUMBER_FONT = 15
 

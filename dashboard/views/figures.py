@@ -132,6 +132,12 @@ def base_trace(model: "CooperationModel", base: MapBase) -> dict[str, Any]:
     }
 
 
+# The chosen municipality's ring (outer diameter, its white line) and the name above it.
+SELECTION_RING_PX = 30
+SELECTION_RING_LINE = 6
+SELECTION_FONT = 14
+
+
 def selection_trace(model: "CooperationModel", base: MapBase, municipality: str | None) -> dict[str, Any]:
     """A ring and label on the municipality whose profile is open (empty when none).
 
@@ -146,12 +152,12 @@ def selection_trace(model: "CooperationModel", base: MapBase, municipality: str 
         "lat": [],
         "text": [],
         "textposition": "top center",
-        "textfont": {"size": 14, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
+        "textfont": {"size": SELECTION_FONT, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
         "marker": {
             "symbol": "circle-open",
-            "size": [30, 26],
+            "size": [SELECTION_RING_PX, SELECTION_RING_PX - 4],
             "color": ["#ffffff", palette.SELECTION_LINE],
-            "line": {"width": [6, 3]},
+            "line": {"width": [SELECTION_RING_LINE, 3]},
         },
         "showlegend": False,
         "hoverinfo": "skip",
@@ -202,9 +208,17 @@ def label_trace(
         "hoverinfo": "skip",
     }
     main_set = set(main)
+    marks = dict(marks or {})
+    shown_names = map_names(model, base)
+    if municipality in base.anchors:
+        # The chosen municipality's ring and the name above it (selection_trace): no other name
+        # covers them, and its own name is not placed again.
+        radius = SELECTION_RING_PX / 2 + SELECTION_RING_LINE / 2
+        marks[municipality] = names.ring_mark(radius, _name(model, municipality), SELECTION_FONT)
+        shown_names.pop(municipality, None)
     below = {number: size.font * MARK_CLEARANCE for number in marked}
-    below |= {number: names.under_mark(mark, size.font) for number, mark in (marks or {}).items()}
-    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below, marks)
+    below |= {number: names.under_mark(mark, size.font) for number, mark in marks.items()}
+    placed = names.frame_labels(base, shown_names, frame, size, municipality, main_set, below, marks)
     # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
     placed = [label for label in placed if label.kommunenummer != municipality]
     trace["lon"] = [round(label.lon, 3) for label in placed]

@@ -47,9 +47,9 @@ FACTSHEET = LabelSize(width=400, height=330, font=10)
 # One of «Samsvar»'s two compare maps side by side (half the page's map, 540 px tall).
 COMPARE = LabelSize(width=470, height=470, font=11)
 
-# Half width and half height (px) of something drawn on a municipality's point: a name keeps
-# clear of it and goes under it (see under_mark).
-Mark = tuple[float, float]
+# The box (left, top, right, bottom in px from the point) of something drawn on a municipality's
+# point: a name keeps clear of it and goes under it (see under_mark).
+Mark = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -88,19 +88,33 @@ def text_mark(text: str, font: float) -> Mark:
     """The mark a text written on the point makes (a number on the konstellasjoner map).
 
     >>> text_mark("5", 15)
-    (6.35, 11.375)
+    (-6.35, -11.375, 6.35, 11.375)
     """
-    left, top, right, bottom = text_box(0, 0, text, font)
-    return (round((right - left) / 2, 3), round((bottom - top) / 2, 3))
+    return tuple(round(value, 3) for value in text_box(0, 0, text, font))  # type: ignore[return-value]
+
+
+def disc_mark(radius: float) -> Mark:
+    """The mark a round marker of `radius` px on the point makes (the compare maps' «≠»)."""
+    return (-radius, -radius, radius, radius)
+
+
+def ring_mark(radius: float, text: str, font: float) -> Mark:
+    """A ring on the point with a text just above it (the chosen municipality's marker).
+
+    >>> ring_mark(18, "Hol", 14)
+    (-18, -37.5, 18, 18)
+    """
+    half_width = max(radius, len(text) * font * CHAR_WIDTH / 2 + PADDING_PX)
+    return (-half_width, -(radius + font * LINE_HEIGHT + PADDING_PX), half_width, radius)
 
 
 def under_mark(mark: Mark, font: float) -> float:
     """How far (px) a name's centre goes below its point so the name sits just under `mark`.
 
-    >>> under_mark((6.35, 11.375), 12)
+    >>> under_mark((-6.35, -11.375, 6.35, 11.375), 12)
     20.875
     """
-    return mark[1] + font * LINE_HEIGHT / 2 + PADDING_PX
+    return mark[3] + font * LINE_HEIGHT / 2 + PADDING_PX
 
 
 def overlaps(a: Box, b: Box) -> bool:
@@ -165,10 +179,10 @@ def place_labels(
     frame = project.frame
     placed: list[Label] = []
     taken: list[Box] = []
-    for number, (half_width, half_height) in (marks or {}).items():
+    for number, (left, top, right, bottom) in (marks or {}).items():
         if number in anchors:
             x, y = project(*anchors[number])
-            taken.append((x - half_width, y - half_height, x + half_width, y + half_height))
+            taken.append((x + left, y + top, x + right, y + bottom))
     for number, text in candidates:
         if number not in anchors:
             continue

@@ -78,16 +78,16 @@ def test_saf005_compare_maps_mark_who_differs(real_dataset) -> None:
     assert text.startswith("Legevakt og barnevernvakt: samme partnere i begge: Gran, Lier og Lunner.")
 
 
-def drawn_boxes(spec: dict, trace: dict, size: labels.LabelSize, font: float = 0, half=None) -> list[tuple[str, labels.Box]]:
-    """(text, box in px) of each text of a trace on a map framed as `spec` at `size`; with `half`,
-    the box of a mark that size around each point instead."""
+def drawn_boxes(spec: dict, trace: dict, size: labels.LabelSize, font: float = 0, mark=None) -> list[tuple[str, labels.Box]]:
+    """(text, box in px) of each text of a trace on a map framed as `spec` at `size`; with `mark`
+    (a labels.Mark), the box of that mark around each point instead."""
     geo = spec["layout"]["geo"]
     project = labels.projector(geo["lonaxis"]["range"], geo["lataxis"]["range"], size)
     boxes = []
     for lon, lat, text in zip(trace["lon"], trace["lat"], trace["text"]):
         x, y = project(lon, lat)
-        if half:
-            boxes.append((text, (x - half[0], y - half[1], x + half[0], y + half[1])))
+        if mark:
+            boxes.append((text, (x + mark[0], y + mark[1], x + mark[2], y + mark[3])))
         else:
             # Half a pixel in from each side: label positions are rounded to 0.001°.
             left, top, right, bottom = labels.text_box(x, y, text, font)
@@ -125,8 +125,12 @@ def test_saf007_compare_maps_have_names_at_half_width_under_the_marks(real_datas
     marks, names = spec["data"][-2], spec["data"][-1]
     assert names["name"] == figures.LABEL_TRACE_NAME and "Hol" in names["text"] and "Sigdal" not in names["text"]
     name_boxes = drawn_boxes(spec, names, labels.COMPARE, labels.COMPARE.font)
-    assert not covered(name_boxes, drawn_boxes(spec, marks, labels.COMPARE, half=samsvar.DIFFERENT_MARK_SIZE))
+    assert not covered(name_boxes, drawn_boxes(spec, marks, labels.COMPARE, mark=samsvar.DIFFERENT_MARK_SIZE))
     assert not [a for index, (a, one) in enumerate(name_boxes) for _b, other in name_boxes[index + 1 :] if labels.overlaps(one, other)]
+    # Nor the chosen municipality's ring and the name above it (Flå's name used to run into «Sigdal»).
+    ring = labels.ring_mark(figures.SELECTION_RING_PX / 2 + figures.SELECTION_RING_LINE / 2, "Sigdal", figures.SELECTION_FONT)
+    selection = spec["data"][figures.SELECTION_TRACE] | {"text": ["Sigdal"]}
+    assert not covered(name_boxes, drawn_boxes(spec, selection, labels.COMPARE, mark=ring))
     # Fewer names than on the page's wide map: they are placed for half its width.
     page_map = figures.service_map_spec(model, "legevakt", base=base, colors=real_dataset.colors)
     assert len(names["text"]) < len(page_map["data"][-1]["text"])
