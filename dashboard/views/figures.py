@@ -494,7 +494,7 @@ def _grouped_traces(
     per colour. The layer below holds every member of a small arrangement (what the shared
     legend entry isolates); the layer above holds those whose topmost arrangement of all is a
     small one but who are also in a named one, so every municipality shows the same colour as
-    before. The legend entry is an empty trace of the first small arrangement's colour.
+    before. The legend entry is a trace of the first small arrangement's colour that draws nothing.
     """
     order = [arrangement_id for arrangement_id, _name in data.arrangements]
     grouped_set, listed_set = set(grouped), set(listed)
@@ -512,7 +512,8 @@ def _grouped_traces(
     first_color = colors.get(first, palette.ARRANGEMENT_PALETTE[0])
     key_fill = first_color if members.inside[first] else palette.tint(first_color)
     key = _choropleth(base, [], key_fill, {}, name=label, group=OTHER_ARRANGEMENTS_GROUP)
-    below = [key | {"showlegend": True}]
+    # plotly leaves a trace without locations out of the legend: one location that is no polygon.
+    below = [key | {"locations": [None], "z": [1], "hovertext": [""], "showlegend": True}]
     above: list[dict[str, Any]] = []
     layers = (
         (below, list(top_small)),

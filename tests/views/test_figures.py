@@ -308,7 +308,8 @@ def drawn(spec: dict, groups: set[str] | None = None) -> dict[str, tuple[str, st
             continue
         texts = trace["hovertext"] if "hovertext" in trace else [trace["hovertemplate"]] * len(trace["locations"])
         for number, text in zip(trace["locations"], texts):
-            shown[number] = (trace["colorscale"][0][1], text)
+            if number is not None:  # (the shared legend entry's trace draws nothing)
+                shown[number] = (trace["colorscale"][0][1], text)
     return shown
 
 
