@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Collection, Iterable, Iterator, Mapping, Sequence
 
 if TYPE_CHECKING:
     from dashboard.views.map_base import MapBase
@@ -178,11 +178,11 @@ def place_labels(
     project = projector(lon_range, lat_range, size)
     frame = project.frame
     placed: list[Label] = []
-    taken: list[Box] = []
+    taken = _Taken()
     for number, (left, top, right, bottom) in (marks or {}).items():
         if number in anchors:
             x, y = project(*anchors[number])
-            taken.append((x + left, y + top, x + right, y + bottom))
+            taken.add((x + left, y + top, x + right, y + bottom))
     for number, text in candidates:
         if number not in anchors:
             continue
@@ -198,7 +198,7 @@ def place_labels(
             for dx, offset in ((0.0, 0.0), (0.0, step), (0.0, -step), (aside, 0.0), (-aside, 0.0)):
                 box = text_box(x + dx, y + shift + offset, shown, size.font)
                 inside = box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
-                if inside and not any(overlaps(box, other) for other in taken):
+                if inside and not taken.hits(box):
                     moved = shift + offset
                     moved_lon = round(project.longitude_at(x + dx), 5) if dx else lon
                     label = Label(number, shown, moved_lon, round(project.latitude_at(y + moved), 5) if moved else lat, box)
@@ -207,8 +207,31 @@ def place_labels(
                 break
         if label:
             placed.append(label)
-            taken.append(label.box)
+            taken.add(label.box)
     return placed
+
+
+class _Taken:
+    """The boxes already drawn, filed by grid cell: a new box is checked against its neighbours
+    only, not against every name of the map (a national map tries thousands of spots)."""
+
+    CELL = 64.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
+        for column in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
+            for row in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
+                yield column, row
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box) -> bool:
+        """True when `box` overlaps a box already added."""
+        return any(overlaps(box, other) for key in self._keys(box) for other in self._cells.get(key, ()))
 
 
 def abbreviation(name: str, keep: int = ABBREVIATE_KEEP) -> str:

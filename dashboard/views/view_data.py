@@ -125,7 +125,9 @@ def service_map_data(
     order = tuple(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
     focus = set(model.focus)
     hover: dict[str, str] = {}
-    shown_ids = memberships.groupby("kommunenummer", sort=False)["arrangement_id"].apply(tuple).to_dict()
+    shown_ids: dict[str, tuple[str, ...]] = {}
+    for number, arrangement_id in zip(memberships["kommunenummer"], memberships["arrangement_id"]):
+        shown_ids[number] = shown_ids.get(number, ()) + (arrangement_id,)
     for number, arrangement_ids in shown_ids.items():
         all_ids = doubles.get(number, arrangement_ids)
         hover[number] = municipality_hover(model, number, all_ids, label, surveyed=number in focus)
