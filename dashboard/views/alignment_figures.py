@@ -28,6 +28,7 @@ from dashboard.views.view_data import (
     join_names,
     norwegian_key,
     plain,
+    ServiceMapData,
     region_phrase,
     service_map_data,
 )
@@ -331,8 +332,7 @@ def compare_map_spec(
     """
     data = service_map_data(model, service, region=region)
     spec = service_map_spec(model, service, region, base=base, colors=colors, municipality=municipality, data=data, labels=None)
-    comparison = alignment.compare(model, service, other, region)
-    different = [number for number in comparison.different if number in base.anchors]
+    different = _different(model, base, service, other, region)
     if different:
         spec["data"].append(
             {
@@ -353,8 +353,7 @@ def compare_map_spec(
             }
         )
     if labels:
-        marks = {number: DIFFERENT_MARK_SIZE for number in different}
-        spec["data"].append(service_label_trace(model, base, data, region, labels, municipality, marks))
+        spec["data"].append(compare_names(model, base, service, other, region, municipality, labels, data))
     # Side by side the maps are narrow: no legend (hover names each arrangement; the sentence
     # above the maps names who differs), only the attribution under the map.
     title = f"{model.service_label(service)} ({DIFFERENT_MARK}: andre partnere i {in_sentence(model.service_label(other))})"
@@ -363,6 +362,27 @@ def compare_map_spec(
     layout["title"]["font"] = {"size": 15}
     spec["layout"] = layout
     return spec
+
+
+def _different(model: "CooperationModel", base: MapBase, service: str, other: str, region: str | None) -> list[str]:
+    return [number for number in alignment.compare(model, service, other, region).different if number in base.anchors]
+
+
+def compare_names(
+    model: "CooperationModel",
+    base: MapBase,
+    service: str,
+    other: str,
+    region: str | None = None,
+    municipality: str | None = None,
+    labels: LabelSize = COMPARE_LABELS,
+    data: ServiceMapData | None = None,
+) -> dict[str, Any]:
+    """The names of a compare map (its last trace), under the «≠» marks; on its own for a new
+    municipality, which moves only the ring and the names."""
+    data = data or service_map_data(model, service, region=region, hover=False)
+    marks = {number: DIFFERENT_MARK_SIZE for number in _different(model, base, service, other, region)}
+    return service_label_trace(model, base, data, region, labels, municipality, marks)
 
 
 def compare_summary(model: "CooperationModel", first: str, second: str, region: str | None) -> str:

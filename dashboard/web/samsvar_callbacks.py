@@ -77,19 +77,16 @@ def compare_specs(dataset: Dataset, state: ViewState) -> tuple[str, Any, Any]:
 
 
 def selection_patches(dataset: Dataset, state: ViewState) -> tuple[Any, Any]:
-    """The two compare maps after a new municipality: the ring moves, and the names are placed
-    again (the chosen one's name is drawn by its ring and keeps its room, as on the page's map)."""
-    _summary, *specs = compare_specs(dataset, state)
+    """The two compare maps after a new municipality: the ring moves, and the names (the last
+    trace; Dash reads -1 from the end) are placed again around it. Only the names are rebuilt."""
+    ring = figures.selection_trace(dataset.model, dataset.base, state.municipality)
+    pair = compared_services(state, dataset.allowed)
     patches = []
-    for spec in specs:
-        if spec is no_update:
-            patches.append(no_update)
-            continue
+    for service, other in (pair, pair[::-1]) if len(pair) == 2 and pair[0] != pair[1] else ((None, None),) * 2:
         patch = Patch()
-        patch["data"][figures.SELECTION_TRACE] = spec["data"][figures.SELECTION_TRACE]
-        for index, trace in enumerate(spec["data"]):
-            if trace.get("name") == figures.LABEL_TRACE_NAME:
-                patch["data"][index] = trace
+        patch["data"][figures.SELECTION_TRACE] = ring
+        if service:
+            patch["data"][-1] = samsvar.compare_names(dataset.model, dataset.base, service, other, state.region, state.municipality)
         patches.append(patch)
     return patches[0], patches[1]
 

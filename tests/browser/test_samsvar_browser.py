@@ -213,6 +213,16 @@ def test_bsa004_names_on_all_three_maps_follow_the_toggle_and_keep_clear_of_numb
         assert not name_overlaps(page, map_id)
     page.locator(".samsvar-compare-maps").scroll_into_view_if_needed()
     screenshot(page, "samsvar-07-compare-names", selector=".samsvar-compare-maps")
+    # Another municipality: the ring moves and the names are placed again around it (the names
+    # patch the maps' last trace), Sigdal named again, Hol now by its ring.
+    choose_municipality(page, "Hol")
+    for map_id in (first, second):
+        page.wait_for_function(
+            "(id) => { const n = [...document.querySelectorAll(`#${id} .scatterlayer > .trace.scattergeo:last-child text`)].map(t => t.textContent);"
+            " return n.includes('Sigdal') && !n.includes('Hol'); }",
+            arg=map_id,
+        )
+        assert not name_overlaps(page, map_id)
 
     # Off: no names on any of the three maps, the numbers and «≠» marks stay.
     page.locator("#labels input").scroll_into_view_if_needed()
