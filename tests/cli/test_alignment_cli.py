@@ -22,8 +22,8 @@ def test_sac001_survey_default_six_services(capsys) -> None:
     code, out, err = run(capsys, "samsvar")
     assert (code, err) == (0, "")
     rows = table(out)
-    assert rows[0] == ["kommunenummer", "kommune", "tjenester", "konstellasjoner"]
-    by_name = {row[1]: row[2:] for row in rows[1:]}
+    assert rows[0] == ["kommunenummer", "kommunenummer_2024", "kommune", "tjenester", "konstellasjoner"]
+    by_name = {row[2]: row[3:] for row in rows[1:]}
     assert len(by_name) == 25
     assert by_name["Sigdal"] == ["6", "5"] and by_name["Hol"] == ["6", "3"] and by_name["Drammen"] == ["2", "2"]
     explicit = run(capsys, "samsvar", "--services", "legevakt,barnevernvakt,ppt,nav,ikt,krisesenter")[1]
@@ -34,8 +34,8 @@ def test_sac002_region_and_labels(capsys) -> None:
     code, out, _err = run(capsys, "samsvar", "--services", "Legevakt, PPT", "--region", "Hallingdal")
     assert code == 0
     rows = table(out)[1:]
-    assert [row[1] for row in rows] == ["Flå", "Nesbyen", "Gol", "Hemsedal", "Ål", "Hol"]
-    assert {tuple(row[2:]) for row in rows} == {("2", "2")}
+    assert [row[2] for row in rows] == ["Flå", "Nesbyen", "Gol", "Hemsedal", "Ål", "Hol"]
+    assert {tuple(row[3:]) for row in rows} == {("2", "2")}
 
 
 def test_sac003_matrix(capsys) -> None:
