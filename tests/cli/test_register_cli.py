@@ -167,3 +167,22 @@ def test_rcli040_new_registers_are_2024_unless_told_and_list_says_which(cli, tmp
     assert code == 0 and "1580,1580,1507,Haram,Nordre Sunnmøre legevakt" in out, "a 2024 register: 2024 numbers, and the 2020 one"
     code, _out, err = cli("coverage", "legevakt", "--register", "sunnmore", "--struktur", "2020")
     assert code == 2 and "Kan ikke vise dataene i kommunestrukturen 2020" in err
+
+
+def test_rcli041_a_2024_register_cannot_be_printed_or_exported_in_2020(cli, tmp_path: Path) -> None:
+    sunnmore = write(tmp_path, "s.csv", "navn;tjeneste;deltakere;vertskommune", "Nordre Sunnmøre legevakt;legevakt;Haram, Ålesund;Ålesund")
+    assert cli("register", "import", sunnmore, "--name", "Sunnmøre")[0] == 0
+    out = tmp_path / "ut"
+    for command in (
+        ("factsheet", "--kommune", "Haram", "--out", str(out)),
+        ("export", "--service", "legevakt", "--out", str(out / "kart.png")),
+        ("export", "--service", "legevakt", "--link", "?struktur=2020", "--out", str(out / "kart.png")),
+        ("samsvar",),
+        ("totals",),
+    ):
+        extra = () if "--link" in command else ("--struktur", "2020")
+        code, stdout, err = cli(*command, "--register", "sunnmore", *extra)
+        assert (code, stdout) == (2, ""), command
+        assert "Kan ikke vise dataene i kommunestrukturen 2020: de er registrert i 2024 (357 kommuner, 15 fylker)" in err, command
+        assert "Haram ble skilt ut fra Ålesund" in err and "Traceback" not in err
+    assert not out.exists(), "nothing is written"
