@@ -53,3 +53,15 @@ def test_sac004_bad_service_names_the_closest_and_exits_2(capsys) -> None:
     assert "Ukjent tjeneste «barnvernvakt». Mente du «barnevernvakt»" in err
     code, _out, err = run(capsys, "samsvar", "--services", ",".join(["legevakt", "ppt", "nav", "ikt", "krisesenter", "barnevernvakt", "revisjon", "arkiv", "lonn", "regnskap", "innkjop", "bibliotek", "museum"]))
     assert code == 2 and "høyst 12" in err
+
+
+def test_sac005_in_2024_the_county_of_buskerud_and_both_numbers(capsys) -> None:
+    code, out, err = run(capsys, "samsvar", "--struktur", "2024", "--region", "Buskerud")
+    assert (code, err) == (0, "")
+    rows = table(out)
+    assert rows[0] == ["kommunenummer", "kommunenummer_2024", "kommunenummer_2020", "kommune", "tjenester", "konstellasjoner"]
+    by_name = {row[3]: row for row in rows[1:]}
+    assert by_name["Drammen"][:3] == ["3301", "3301", "3005"] and by_name["Sigdal"][:3] == ["3332", "3332", "3045"]
+    assert by_name["Sigdal"][4:] == ["6", "5"], "the same counts as in 2020"
+    code, _out, err = run(capsys, "samsvar", "--region", "Buskerud")
+    assert code == 2 and "Ukjent region «Buskerud»" in err, "no county of 2020"

@@ -152,12 +152,12 @@ def test_fs020_fact_sheet_has_the_partner_grid(real_model) -> None:
 
 
 def test_fs030_cli_fact_sheet_in_2024_has_todays_number_and_name(capsys, tmp_path) -> None:
-    """Sigdal is 3025 in the survey (2020) and 3332 today; --struktur 2024 gives today's."""
+    """Sigdal is 3045 in the survey (2020) and 3332 today; --struktur 2024 gives today's."""
     code = main(["factsheet", "--kommune", "Sigdal", "--struktur", "2024", "--out", str(tmp_path)])
     _out, err = capsys.readouterr()
     assert code == 0, err
     (written,) = tmp_path.iterdir()
     assert written.name.startswith("faktaark-sigdal-3332-") and written.suffix == ".pdf"
     text = pdf_text(written)
-    assert "Sigdal (3332)" in text and "3025" not in text
+    assert "Sigdal (3332)" in text and "(3045)" not in text
     assert "Kilde: NIVI Analyse 2021" in text and "Kartgrunnlag: © Kartverket" in text
