@@ -190,7 +190,8 @@ def label_trace(
     """Municipality names that fit the map framed to `frame` at `size`, with a white halo.
 
     Names are text in the figure (and so in an SVG export). `main` (the municipalities the map
-    is about) are named before the rest and in darker ink; the chosen municipality always.
+    is about) are named before the rest and in darker ink; the chosen municipality always, by
+    its ring (selection_trace), which the others keep clear of.
     Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
     `marks` (a number, a «≠») are kept free: no name covers one, and the name of its
     municipality goes just under it where there is room.
@@ -219,8 +220,6 @@ def label_trace(
     below = {number: size.font * MARK_CLEARANCE for number in marked}
     below |= {number: names.under_mark(mark, size.font) for number, mark in marks.items()}
     placed = names.frame_labels(base, shown_names, frame, size, municipality, main_set, below, marks)
-    # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
-    placed = [label for label in placed if label.kommunenummer != municipality]
     trace["lon"] = [round(label.lon, 3) for label in placed]
     trace["lat"] = [round(label.lat, 3) for label in placed]
     trace["text"] = [plain(label.text) for label in placed]
