@@ -171,9 +171,12 @@ def place_labels(
     down by that many px (clear of a marker on the point); a label's lat follows its box.
     `marks` are drawn on their points before any name: no name may cover one.
 
+    Two points closer than a name's width: the second name moves off its point, under it.
+
     >>> anchors = {"1": (10.0, 60.0), "2": (10.01, 60.0), "3": (11.0, 60.5)}
-    >>> [label.text for label in place_labels([("1", "Aaa"), ("2", "Bbb"), ("3", "Ccc")], anchors, (9.5, 11.5), (59.5, 61), A4)]
-    ['Aaa', 'Ccc']
+    >>> placed = place_labels([("1", "Aaa"), ("2", "Bbb"), ("3", "Ccc")], anchors, (9.5, 11.5), (59.5, 61), A4)
+    >>> [(label.text, label.lat < anchors[label.kommunenummer][1]) for label in placed]
+    [('Aaa', False), ('Bbb', True), ('Ccc', False)]
     """
     project = projector(lon_range, lat_range, size)
     frame = project.frame
