@@ -103,7 +103,10 @@
   function compactLayout(figure, screenWidth) {
     var layout = figure.layout || {};
     var annotations = layout.annotations || [];
-    var notes = annotations.filter(function (note) { return note.yref === "paper" && note.y < 0; });
+    // Notes hang under the plot: at y 0 shifted down in pixels (views/figures.map_layout), or below 0.
+    var notes = annotations.filter(function (note) {
+      return note.yref === "paper" && (note.y < 0 || (note.y === 0 && (note.yshift || 0) < 0));
+    });
     var others = annotations.filter(function (note) { return notes.indexOf(note) < 0; });
     var width = Math.max(24, Math.floor((screenWidth - 16) / CHAR_PX));
     var lines = [];
