@@ -42,6 +42,7 @@ from dashboard.web.serving import (
     serve_boundaries,
     serve_plotly,
     serve_vendor_script,
+    StaticBrotli,
 )
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
@@ -155,6 +156,8 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
     install_auth(app.server, store, accounts, shared_secret(engine))
     install_request_guards(app.server)
     install_security_headers(app.server, app.csp_hashes())
+    # Dash's scripts and our assets at brotli's best, once each (serving.py).
+    StaticBrotli().install(app.server)
     return app
 
 

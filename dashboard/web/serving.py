@@ -41,7 +41,7 @@ IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 VENDOR = Path(__file__).resolve().parents[2] / "vendor"
 PLOTLY_BUNDLE = VENDOR / "plotly" / "plotly-samarbeidskartet.min.js"
-REGENERATOR_RUNTIME = VENDOR / "regenerator-runtime" / "runtime.js"
+REGENERATOR_RUNTIME = VENDOR / "regenerator-runtime" / "runtime.min.js"
 # vendor/<name>/<file>.js at /_vendor/<name>-<digest>.js
 VENDOR_ROUTE = "/_vendor/{name}-{digest}.js"
 # Dash's scripts the app's pages do without (see the module docstring).
@@ -53,9 +53,17 @@ GZIP_LEVEL = 6
 BROTLI_QUALITY = 11
 
 
+# The feature properties the browser reads: the hover text's name (figures.py,
+# "%{properties.kommune}"). The number is the feature's id already.
+BROWSER_PROPERTIES = ("kommune",)
+
+
 def boundary_payload(boundaries: Any) -> bytes:
-    """Boundaries as compact GeoJSON bytes with feature id = kommunenummer (serialisation only)."""
+    """Boundaries as compact GeoJSON bytes with feature id = kommunenummer (serialisation only),
+    with only the properties the browser reads."""
     collection = feature_collection(boundaries)
+    for feature in collection["features"]:
+        feature["properties"] = {key: feature["properties"][key] for key in BROWSER_PROPERTIES}
     return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -170,6 +178,72 @@ def serve_plotly(server: Flask, routes_prefix: str = "/", bundle: Path = PLOTLY_
         return None
 
     return url
+
+
+class StaticBrotli:
+    """Brotli at its best for static files (Dash's component scripts, the app's assets), done once.
+
+    flask-compress compresses every response at one level (quality 6), as callback answers must
+    come fast. Static files never change while the app runs, so each is compressed once more at
+    quality 11 in a background thread on its first request (5-20 % smaller: ~25 KB less on a first
+    visit) and answered from memory from then on; until then, flask-compress answers as before.
+    Bounded by the number of static files the app has.
+    """
+
+    PREFIXES = ("/_dash-component-suites/", "/assets/")
+    MIMETYPES = frozenset({"text/javascript", "application/javascript", "text/css", "application/json"})
+
+    def __init__(self, background: bool = True) -> None:
+        self.background = background
+        self.ready: dict[tuple[str, str], bytes] = {}
+        self.pending: set[tuple[str, str]] = set()
+        self.lock = threading.Lock()
+
+    def install(self, server: Flask) -> None:
+        """After Dash's and flask-compress's own after-request hooks were added (runs before them)."""
+        server.after_request(self.after_request)
+
+    def after_request(self, response: Response) -> Response:
+        if (
+            brotli is None
+            or request.method != "GET"
+            or response.status_code != 200
+            or not request.path.startswith(self.PREFIXES)
+            or response.mimetype not in self.MIMETYPES
+            or "Content-Encoding" in response.headers
+            or "br" not in {part.split(";")[0].strip().lower() for part in request.headers.get("Accept-Encoding", "").split(",")}
+        ):
+            return response
+        etag, weak = response.get_etag()
+        key = (request.path, etag or "")
+        body = self.ready.get(key)
+        if body is None:
+            response.direct_passthrough = False
+            self._compress_later(key, response.get_data())
+            return response  # flask-compress answers this one
+        response.direct_passthrough = False
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "br"
+        response.headers["Content-Length"] = str(len(body))
+        vary = response.headers.get("Vary")
+        response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary and "accept-encoding" not in vary.lower() else (vary or "Accept-Encoding")
+        if etag and not weak:
+            response.set_etag(f"{etag}:br")  # as flask-compress marks its own
+        return response
+
+    def _compress_later(self, key: tuple[str, str], data: bytes) -> None:
+        with self.lock:
+            if key in self.pending:
+                return
+            self.pending.add(key)
+
+        def compress() -> None:
+            self.ready[key] = brotli.compress(data, quality=BROTLI_QUALITY)
+
+        if self.background:
+            threading.Thread(target=compress, name="brotli-static", daemon=True).start()
+        else:
+            compress()
 
 
 def preload_tags(plotly: str, map_data: list[str]) -> str:
