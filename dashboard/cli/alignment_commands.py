@@ -7,7 +7,14 @@ import sys
 
 import pandas as pd
 
-from dashboard.cli.common import EXIT_OK, UsageError, load_model, resolve_service
+from dashboard.cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_structure_option,
+    load_model,
+    resolve_service,
+    with_both_numbers,
+)
 from dashboard.cli.export_commands import resolve_region
 from dashboard.data import alignment
 from dashboard.data.model import CooperationModel
@@ -21,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "samsvar",
         parents=[common],
         help="er partnerne de samme fra tjeneste til tjeneste? (CSV)",
-        description="Skriver CSV: kommunenummer,kommune,tjenester,konstellasjoner — én rad per kartlagt "
+        description="Skriver CSV: kommunenummer,kommunenummer_2024,kommune,tjenester,konstellasjoner — én rad per kartlagt "
         "kommune som deltar i minst én av tjenestene. Med --matrix: distriktssamsvaret mellom hvert par "
         f"av tjenestene (andel fra 0 til 1; tomt der ingen par deltar i begge). {definitions}",
     )
@@ -33,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--region", metavar="REGION", help="bare kartlagte kommuner i regionen, f.eks. hallingdal")
     parser.add_argument("--matrix", action="store_true", help="skriv tjeneste × tjeneste-matrisen i stedet")
+    add_structure_option(parser, "kommunenummer, -navn og fylker fra denne kommunestrukturen (standard: registerets egen)")
     parser.set_defaults(handler=_samsvar)
 
 
@@ -71,6 +79,6 @@ def _samsvar(args: argparse.Namespace) -> int:
     model = load_model(args)
     services = chosen_services(model, args.services)
     region = resolve_region(model, args.region)
-    frame = matrix_frame(model, services, region) if args.matrix else constellation_frame(model, services, region)
+    frame = matrix_frame(model, services, region) if args.matrix else with_both_numbers(constellation_frame(model, services, region), model)
     sys.stdout.write(to_safe_csv(frame))
     return EXIT_OK

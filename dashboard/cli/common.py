@@ -7,13 +7,22 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
+
 from dashboard.data.loader import DATA_DIR, GEODATA_DIR, load_builtin, load_structures
 from dashboard.data.model import CooperationModel
 from dashboard.data.registry import closest_names, normalize_name, quote_list
-from dashboard.data.structures import STRUCTURE_LABELS, STRUCTURES, in_structure
+from dashboard.data.structures import (
+    STRUCTURE_2020,
+    STRUCTURE_2024,
+    STRUCTURE_LABELS,
+    STRUCTURES,
+    in_structure,
+)
 from dashboard.store import SURVEY_SLUG
 from dashboard.store.database import open_database
 from dashboard.store.registers import RegisterStore
+from dashboard.views.view_data import with_number_in
 from dashboard.views.view_state import valid_date
 
 EXIT_OK = 0
@@ -58,8 +67,21 @@ def shown_in(model: CooperationModel, structure: str | None, bases: dict[str, Co
         return in_structure(model, structure, bases)
     except ValueError as error:
         raise UsageError(
-            f"Kan ikke vise dataene i kommunestrukturen {structure}: de er registrert i {STRUCTURE_LABELS[model.structure]}."
+            f"Kan ikke vise dataene i kommunestrukturen {structure}: de er registrert i {STRUCTURE_LABELS[model.structure]}, "
+            f"og kommunene fra {model.structure} kan ikke føres tilbake til {structure} (Haram ble skilt ut fra Ålesund i 2024). "
+            f"Bruk --struktur {model.structure} eller utelat --struktur."
         ) from error
+
+
+def with_both_numbers(frame: pd.DataFrame, model: CooperationModel) -> pd.DataFrame:
+    """A CSV table with `kommunenummer` (the structure printed) followed by `kommunenummer_2024`
+    (today's, to join with SSB and KOSTRA) and, printed in 2024, `kommunenummer_2020` (the
+    survey's own, to join back to the published source; Haram and Ålesund 1508 give Ålesund 1507).
+    """
+    frame = with_number_in(frame, model, STRUCTURE_2024, "kommunenummer_2024", "kommunenummer")
+    if model.structure == STRUCTURE_2024:
+        frame = with_number_in(frame, model, STRUCTURE_2020, "kommunenummer_2020", "kommunenummer_2024")
+    return frame
 
 
 def known_register(store: RegisterStore, slug: str) -> str:

@@ -15,12 +15,20 @@ from dashboard.cli.common import (
     load_model,
     resolve_service,
     structures_of,
+    with_both_numbers,
 )
 from dashboard.data.model import CooperationModel
 from dashboard.data.problems import DataError
 from dashboard.data.sheets import read_in_either_structure
 from dashboard.data.structures import DEFAULT_STRUCTURE, STRUCTURE_LABELS
 from dashboard.output.safe_csv import to_safe_csv
+
+
+# What the number columns of every survey CSV mean (shown in --help).
+NUMBERS_HELP = (
+    "kommunenummer er fra kommunestrukturen som skrives ut, kommunenummer_2024 er dagens (for å koble med "
+    "SSB og KOSTRA); med --struktur 2024 kommer også kommunenummer_2020, kildens egne numre."
+)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -33,7 +41,7 @@ def _coverage(args: argparse.Namespace) -> int:
     model = load_model(args)
     service = resolve_service(model, args.service)
     table = model.coverage(service).loc[:, ["kommunenummer", "kommune", "arrangementer"]]
-    sys.stdout.write(to_safe_csv(table))
+    sys.stdout.write(to_safe_csv(with_both_numbers(table, model)))
     return EXIT_OK
 
 
@@ -42,7 +50,8 @@ def register_coverage(subparsers: argparse._SubParsersAction, common: argparse.A
         "coverage",
         parents=[common],
         help="hvilke ordninger hver kartlagte kommune har for en tjeneste (CSV)",
-        description="Skriver CSV: kommunenummer,kommune,arrangementer — én rad per kartlagt kommune.",
+        description="Skriver CSV: kommunenummer,kommunenummer_2024,kommune,arrangementer — én rad per kartlagt "
+        f"kommune. {NUMBERS_HELP}",
     )
     parser.add_argument("service", metavar="TJENESTE", help="tjeneste-id eller navn, f.eks. legevakt eller IKT")
     add_structure_option(parser, "kommunenummer og -navn fra denne kommunestrukturen (standard: registerets egen)")
@@ -51,7 +60,7 @@ def register_coverage(subparsers: argparse._SubParsersAction, common: argparse.A
 
 def _totals(args: argparse.Namespace) -> int:
     model = load_model(args)
-    sys.stdout.write(to_safe_csv(model.totals()))
+    sys.stdout.write(to_safe_csv(with_both_numbers(model.totals(), model)))
     return EXIT_OK
 
 
@@ -60,7 +69,7 @@ def register_totals(subparsers: argparse._SubParsersAction, common: argparse.Arg
         "totals",
         parents=[common],
         help="antall ordninger per kartlagt kommune (CSV)",
-        description="Skriver CSV: kommunenummer,kommune,ordninger.",
+        description=f"Skriver CSV: kommunenummer,kommunenummer_2024,kommune,ordninger. {NUMBERS_HELP}",
     )
     add_structure_option(parser, "kommunenummer og -navn fra denne kommunestrukturen (standard: registerets egen)")
     parser.set_defaults(handler=_totals)

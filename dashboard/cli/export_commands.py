@@ -19,6 +19,7 @@ from dashboard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     UsageError,
+    add_structure_option,
     load_model,
     resolve_service,
 )
@@ -29,6 +30,7 @@ from dashboard.data.registry import (
     normalize_name,
     quote_list,
 )
+from dashboard.data.structures import check_structure
 from dashboard.output import export, factsheet
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import focus_in
@@ -173,6 +175,7 @@ def register_export(subparsers: argparse._SubParsersAction, common: argparse.Arg
     parser.add_argument("--width", type=int, metavar="PX", help="bredde i piksler (høyden følger formatet)")
     parser.add_argument("--height", type=int, metavar="PX", help="høyde i piksler")
     parser.add_argument("--no-labels", action="store_true", help="uten kommunenavn på kartet (standard: med)")
+    add_structure_option(parser, "kommunenummer, -navn, -grenser og fylker fra denne kommunestrukturen (standard: lenkens, ellers registerets egen)")
     parser.set_defaults(handler=_export)
 
 
@@ -201,7 +204,18 @@ def export_state(model: CooperationModel, args: argparse.Namespace) -> ViewState
     )
 
 
+def structure_from_link(args: argparse.Namespace) -> None:
+    """--struktur from the link (?struktur=2024) when not given itself: the view as it was shown."""
+    linked = link_values(getattr(args, "link", None)).get("structure")
+    if linked and not args.struktur:
+        try:
+            args.struktur = check_structure(linked)
+        except ValueError as error:
+            raise UsageError(f"Lenken har {error}") from None
+
+
 def _export(args: argparse.Namespace) -> int:
+    structure_from_link(args)
     model = load_model(args)
     try:
         size = export.resolve_size(args.size, args.width, args.height)
@@ -247,6 +261,7 @@ def register_factsheet(subparsers: argparse._SubParsersAction, common: argparse.
     which.add_argument("--region", metavar="REGION", help="ett faktaark per kartlagt kommune i regionen")
     parser.add_argument("--format", choices=FACTSHEET_FORMATS, help="pdf (standard) eller png")
     parser.add_argument("--out", required=True, metavar="STI", help="fil (--kommune), mappe eller .zip (--region)")
+    add_structure_option(parser, "kommunenummer, -navn, -grenser og fylker fra denne kommunestrukturen (standard: registerets egen)")
     parser.set_defaults(handler=_factsheet)
 
 

@@ -199,6 +199,19 @@ class Registry:
             return kommunenummer
         return self._numbers_2024.get(kommunenummer, "")
 
+    def number_in(self, kommunenummer: str, structure: str) -> str:
+        """The number in `structure` ("2020"/"2024") of one of ours ("" where there is none).
+
+        2020 -> 2024 as `number_2024`; 2024 -> 2020 gives the municipality the area belonged to
+        in 2020, so Haram 1580 and Ålesund 1508 both give Ålesund 1507 (as the survey names it).
+        """
+        if structure == self.structure:
+            return kommunenummer
+        if structure == "2024":
+            return self.number_2024(kommunenummer)
+        back = {new: old for old, new in self._from_other.items()}
+        return back.get(kommunenummer) or self._splits.get(kommunenummer, "")
+
     @classmethod
     def from_files(cls, registry_csv: Path, aliases_csv: Path | None = None) -> "Registry":
         """Read the registry CSV files (all columns as text, so "0301" keeps its zero)."""

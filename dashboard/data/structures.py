@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import pandas as pd
 
@@ -81,6 +81,47 @@ def fylke_regions(registry: Registry, source: str) -> tuple[pd.DataFrame, pd.Dat
     return regions, members
 
 
+def renumber_2024(registry: Registry, kommunenummer: str) -> tuple[str, str]:
+    """(2024 number, notice) of the 2020 municipality `kommunenummer`; `registry` is the 2024 one,
+    linked to 2020 (`link_registries`). The notice is "" unless the municipality was split.
+
+    Renumbered municipalities map one to one (Drammen 3005 -> 3301). Ålesund 1507 was split;
+    what names it is shown on the part that kept the name (Ålesund 1508), and the notice says so.
+    ValueError for a number 2020 did not have.
+    """
+    found = registry.from_other(kommunenummer)
+    if found:
+        return found, ""
+    parts = registry.split_parts(kommunenummer)
+    if not parts:
+        raise ValueError(f"kommunenummer {kommunenummer} har ikke noe nummer i 2024")
+    old_name = registry.other.name_of(kommunenummer) if registry.other is not None else kommunenummer
+    same_name = [new for new in parts if registry.name_of(new) == old_name]
+    found = (same_name or parts)[0]
+    others = ", ".join(f"{registry.name_of(p)} ({p})" for p in parts if p != found)
+    return found, f"{old_name} ({kommunenummer}) ble delt i 2024; ordningene vises på {registry.name_of(found)} ({found}), ikke på {others}"
+
+
+def numbers_shown(model: "CooperationModel", numbers: Iterable[str], structure: str) -> list[str]:
+    """`numbers` of a register in `structure`, as `model` (shown in its own structure) numbers them.
+
+    Things kept outside the model (a register's history of changes) name municipalities in the
+    register's structure; a survey shown in 2024 terms draws them under their 2024 numbers.
+    A number the other structure lacks is kept as it is (the map then leaves it out).
+    """
+    if structure == model.structure:
+        return list(numbers)
+    if (structure, model.structure) != (STRUCTURE_2020, STRUCTURE_2024):
+        raise ValueError(f"kan ikke vise kommunestrukturen {structure} som {model.structure}")
+    shown = []
+    for number in numbers:
+        try:
+            shown.append(renumber_2024(model.registry, number)[0])
+        except ValueError:
+            shown.append(number)
+    return shown
+
+
 def to_2024(model: "CooperationModel", registry: Registry, boundaries: "gpd.GeoDataFrame") -> "CooperationModel":
     """A 2020 model in today's terms: 2024 numbers, names, boundaries and counties.
 
@@ -94,26 +135,15 @@ def to_2024(model: "CooperationModel", registry: Registry, boundaries: "gpd.GeoD
 
     if model.structure == STRUCTURE_2024:
         return model
-    old = model.registry
     notices = list(model.notices)
     mapping: dict[str, str] = {}
 
     def new_number(knr: str) -> str:
-        if knr in mapping:
-            return mapping[knr]
-        found = old.number_2024(knr)
-        if not found:
-            parts = registry.split_parts(knr)
-            if not parts:
-                raise ValueError(f"kommunenummer {knr} har ikke noe nummer i 2024")
-            same_name = [new for new in parts if registry.name_of(new) == old.name_of(knr)]
-            found = (same_name or parts)[0]
-            others = ", ".join(f"{registry.name_of(p)} ({p})" for p in parts if p != found)
-            notices.append(
-                f"{old.name_of(knr)} ({knr}) ble delt i 2024; ordningene vises på {registry.name_of(found)} ({found}), ikke på {others}"
-            )
-        mapping[knr] = found
-        return found
+        if knr not in mapping:
+            mapping[knr], notice = renumber_2024(registry, knr)
+            if notice:
+                notices.append(notice)
+        return mapping[knr]
 
     memberships = model.memberships.assign(kommunenummer=[new_number(k) for k in model.memberships["kommunenummer"]])
     arrangements = model.arrangements.assign(hosts=[tuple(new_number(k) for k in hosts) for hosts in model.arrangements["hosts"]])

@@ -31,6 +31,7 @@ from dashboard.views import labels as label_sizes
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     coverage_rows,
+    with_number_2024,
     intensity_summary,
     municipality_counts,
     network_summary,
@@ -569,8 +570,9 @@ def export_view(
 
 
 def coverage_csv(model: "CooperationModel", service: str, region: str | None, date: dt.date) -> tuple[str, bytes]:
-    """The service's coverage table as the app's CSV download makes it: formula-safe, BOM for Excel."""
-    frame = coverage_rows(model, service, region)
+    """The service's coverage table as the app's CSV download makes it: formula-safe, BOM for Excel,
+    the 2024 number beside the number shown."""
+    frame = with_number_2024(coverage_rows(model, service, region), model)
     name = f"ordninger-{export_filename(service, region, 'csv', date)}"
     return name, (CSV_BOM + to_safe_csv(frame)).encode("utf-8")
 

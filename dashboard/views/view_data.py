@@ -349,10 +349,14 @@ NUMBER_2024_COLUMN = "Kommunenummer 2024"
 def with_number_2024(frame: pd.DataFrame, model: "CooperationModel", after: str = "Kommunenummer") -> pd.DataFrame:
     """`frame` with the 2024 number beside the number shown, so a download joins with today's
     statistics (SSB, KOSTRA) whichever structure the data is in ("" only for Ålesund 1507, split)."""
-    numbers = [model.registry.number_2024(str(number)) for number in frame[after]]
-    return frame.copy().assign(**{NUMBER_2024_COLUMN: numbers}).loc[
-        :, [*frame.columns[: list(frame.columns).index(after) + 1], NUMBER_2024_COLUMN, *frame.columns[list(frame.columns).index(after) + 1 :]]
-    ]
+    return with_number_in(frame, model, "2024", NUMBER_2024_COLUMN, after)
+
+
+def with_number_in(frame: pd.DataFrame, model: "CooperationModel", structure: str, column: str, after: str) -> pd.DataFrame:
+    """`frame` with a column `column` of each row's number in `structure`, right after column `after`."""
+    numbers = [model.registry.number_in(str(number), structure) for number in frame[after]]
+    position = list(frame.columns).index(after) + 1
+    return frame.copy().assign(**{column: numbers}).loc[:, [*frame.columns[:position], column, *frame.columns[position:]]]
 
 
 def profile_rows(model: "CooperationModel", number: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from dash import Dash, Input, Output, State, no_update
 
+from dashboard.data.structures import numbers_shown
 from dashboard.views import figures
 from dashboard.views.datasets import Dataset, Resolver
 from dashboard.views.view_state import CHANGES_KEY, valid_date
@@ -30,7 +31,11 @@ def since_from_query(search: str | None) -> str | None:
 
 
 def changes_of(store: "RegisterStore", dataset: Dataset, slug: str, since: str | None) -> tuple[dict[str, Any], str, list[Any]]:
-    """(map spec, summary sentence, changes) of the register since `since` (default: a year ago) until now."""
+    """(map spec, summary sentence, changes) of the register since `since` (default: a year ago) until now.
+
+    The history names municipalities in the register's own structure; the map draws them in the
+    one `dataset` is shown in (Drammen 3005 as 3301 in 2024).
+    """
     from dashboard.store.schema import stored_time, utcnow
 
     day = dt.date.fromisoformat(since) if valid_date(since) else dt.date.today() - dt.timedelta(days=DEFAULT_DAYS)
@@ -42,13 +47,17 @@ def changes_of(store: "RegisterStore", dataset: Dataset, slug: str, since: str |
         f"Siden {shown}: {counts['ny']} nye, {counts['endret']} endrede og {counts['avsluttet']} avsluttede ordninger."
         if changes else f"Ingen endringer i registeret siden {shown}."
     )
-    spec = figures.changes_spec(dataset.model, dataset.base, [(c.name, c.kind, c.members) for c in changes], f"Endringer siden {shown}")
+    own = dataset.allowed.default_structure or dataset.model.structure
+    touched = [(c.name, c.kind, numbers_shown(dataset.model, c.members, own)) for c in changes]
+    spec = figures.changes_spec(dataset.model, dataset.base, touched, f"Endringer siden {shown}")
     return spec, summary, changes
 
 
-def changes_view(resolve: Resolver, store: "RegisterStore", slug: str, since: str | None, store_value: Any) -> tuple[Any, ...]:
-    """(summary, figure, list) for the «Endringer siden» panel."""
-    spec, summary, changes = changes_of(store, resolve(store_value), slug, since)
+def changes_view(
+    resolve: Resolver, store: "RegisterStore", slug: str, since: str | None, store_value: Any, structure: str | None = None
+) -> tuple[Any, ...]:
+    """(summary, figure, list) for the «Endringer siden» panel, in the structure the page shows."""
+    spec, summary, changes = changes_of(store, resolve(store_value, None, structure), slug, since)
     groups = [(heading, [(c.name, c.lines) for c in changes if c.kind == kind]) for kind, heading in KIND_HEADINGS]
     return summary, spec, changes_list(groups)
 
@@ -79,11 +88,12 @@ def register_changes(app: Dash, resolve: Resolver, store: "RegisterStore") -> No
         Input(ids.CHANGES_PANEL, "open"),
         Input(ids.CHANGES_PANEL, "n_clicks"),
         Input(ids.DATASET, "data"),
+        Input(ids.STRUCTURE, "value"),
         prevent_initial_call=True,
     )
-    def _changes(since, is_open, clicks, store_value):
+    def _changes(since, is_open, clicks, store_value, structure):
         # Built once the panel is opened (by a link, or a click on its heading: the browser
         # toggles <details> itself, so Dash sees the click, not the open state).
         if not (is_open or clicks):
             return no_update, no_update, no_update
-        return changes_view(resolve, store, page_slug(), since, store_value)
+        return changes_view(resolve, store, page_slug(), since, store_value, structure)

@@ -33,7 +33,6 @@ from dashboard.views.view_state import QUERY_KEYS, ViewState, valid_date
 from dashboard.web import ids
 from dashboard.web.callbacks import (
     STATE_OUTPUTS,
-    current_state,
     map_spec_and_message,
     shown_dataset_and_state,
 )
@@ -112,13 +111,18 @@ def download_outputs(downloads: MapDownloads, dataset: Dataset, state: ViewState
     )
 
 
-def deck_date(request: Any, deck_data: Any) -> str | None:
-    """The deck's «per dato»: from the link that opened it, or from the deck the browser keeps."""
+def deck_view(request: Any, deck_data: Any) -> tuple[str | None, str | None]:
+    """The deck's «per dato» and municipality structure (?per=, ?struktur=): from the link that
+    opened it, or from the deck the browser keeps. The resolver ignores a structure the data
+    cannot be shown in."""
     search = request.get("search") if isinstance(request, Mapping) else None
     if isinstance(search, str):
-        return valid_date(dict(parse_qsl(search.lstrip("?"))).get(QUERY_KEYS["per"]))
-    base = deck_data.get("base") if isinstance(deck_data, dict) else None
-    return valid_date(base.get("per")) if isinstance(base, dict) else None
+        values: Mapping[str, Any] = dict(parse_qsl(search.lstrip("?")))
+    else:
+        base = deck_data.get("base") if isinstance(deck_data, dict) else None
+        values = {QUERY_KEYS[key]: base.get(key) for key in ("per", "structure")} if isinstance(base, dict) else {}
+    structure = values.get(QUERY_KEYS["structure"])
+    return valid_date(values.get(QUERY_KEYS["per"])), structure if isinstance(structure, str) else None
 
 
 def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: ChangesSlide | None = None) -> None:
@@ -174,7 +178,8 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
         prevent_initial_call=True,
     )
     def _slides(request, forward, back, deck_data, store):
-        dataset = resolve(store, deck_date(request, deck_data))
+        # The deck shows what the page showed: its «per dato» and its municipality structure.
+        dataset = resolve(store, *deck_view(request, deck_data))
         if ctx.triggered_id == ids.PRESENTATION_QUERY:
             return open_deck(dataset, request, changes)
         return step_deck(dataset, deck_data, forward, back, changes)
@@ -189,7 +194,7 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
         prevent_initial_call=True,
     )
     def _leave(_clicks, deck_data, forward, back, store):
-        return leave_link(resolve(store), deck_data, forward, back)
+        return leave_link(resolve(store, *deck_view(None, deck_data)), deck_data, forward, back)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -200,5 +205,4 @@ def register(app: Dash, resolve: Resolver, downloads: MapDownloads, changes: Cha
     )
     def _enter(_clicks, *args):
         *values, store = args
-        dataset = resolve(store)
-        return enter_link(dataset, current_state(dataset, values))
+        return enter_link(*shown_dataset_and_state(resolve, store, values))

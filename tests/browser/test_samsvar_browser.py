@@ -88,17 +88,29 @@ def zoom_first_map_with_the_wheel(page, map_id: str, before: float) -> None:
     from the point measured; a wheel that lands on the page scrolls it instead. So the position is
     measured right before each try, and success is the map's own scale, not the follower's.
     """
+    under_cursor = []
     for _ in range(5):
         page.locator(f"#{map_id}").scroll_into_view_if_needed()
         box = page.locator(f"#{map_id} .js-plotly-plot").bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        under_cursor.append(page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); return e ? `${e.tagName}.${e.getAttribute('class')}` : 'none'; }", [x, y]))
         page.mouse.wheel(0, -400)
         try:
             page.wait_for_function(f"(() => {{ const s = ({SCALE_OF})('{map_id}'); return s > {before} * 1.05; }})()", timeout=5000)
             return
         except PlaywrightTimeoutError:
             continue
-    raise AssertionError(f"the wheel never zoomed #{map_id}")
+    screenshot(page, "samsvar-zoom-failed")
+    scale = page.evaluate(SCALE_OF, map_id)
+    boxes = page.evaluate(
+        """(id) => Object.fromEntries([`#${id}`, `#${id} .js-plotly-plot`, `#${id} svg.main-svg`, '#samsvar-table', '.samsvar-compare-maps'].map(s => {
+          const e = document.querySelector(s); if (!e) return [s, null]; const b = e.getBoundingClientRect();
+          return [s, [Math.round(b.top + scrollY), Math.round(b.height), getComputedStyle(e).display, getComputedStyle(e).position]];
+        }))""",
+        map_id,
+    )
+    raise AssertionError(f"the wheel never zoomed #{map_id}: scale {scale} (before {before}); under the cursor: {under_cursor}; boxes: {boxes}")
 
 
 def test_bsa002_compare_maps_share_zoom_and_selection_and_fit_a_phone(page, live_app: LiveApp) -> None:
@@ -109,6 +121,10 @@ def test_bsa002_compare_maps_share_zoom_and_selection_and_fit_a_phone(page, live
     for map_id in (first, second):
         page.wait_for_function(f"document.querySelectorAll('#{map_id} path.choroplethlocation').length >= 356")
     assert page.inner_text("#samsvar-compare-summary").startswith("PP-tjeneste (PPT) og felles NAV-kontor:")
+    # Each map's box is as tall as its drawing, so nothing below is laid over it (it once collapsed to 0).
+    for map_id in (first, second):
+        heights = page.evaluate(f"[document.querySelector('#{map_id}').getBoundingClientRect().height, document.querySelector('#{map_id} svg.main-svg').getBoundingClientRect().height]")
+        assert heights[0] >= heights[1] - 1, heights
     before = page.evaluate(SCALE_OF, second)
     zoom_first_map_with_the_wheel(page, first, before)
     page.wait_for_function(f"(() => {{ const s = ({SCALE_OF})('{second}'); return s > {before} * 1.05; }})()")

@@ -40,16 +40,16 @@ def test_cli001_coverage_one_row_per_surveyed_municipality(capsys) -> None:
     code, out, err = run(capsys, "coverage", "legevakt", *DIRS)
     assert (code, err) == (0, "")
     table = rows(out)
-    assert table[0] == ["kommunenummer", "kommune", "arrangementer"]
+    assert table[0] == ["kommunenummer", "kommunenummer_2024", "kommune", "arrangementer"], "both numbers, to join with today's data"
     assert len(table) == 1 + 6
     by_number = {row[0]: row for row in table[1:]}
-    assert by_number["3005"] == ["3005", "Drammen", "Legevakta i Drammen-Holmestrand | Legevakta i Drammen-Lier"]
+    assert by_number["3005"] == ["3005", "3301", "Drammen", "Legevakta i Drammen-Holmestrand | Legevakta i Drammen-Lier"]
 
 
 def test_cli002_coverage_accepts_label_in_any_case_and_leaves_empty_cells(capsys) -> None:
     code, out, _ = run(capsys, "coverage", "BARNEVERNVAKT", *DIRS)
     assert code == 0
-    cells = {row[0]: row[2] for row in rows(out)[1:]}
+    cells = {row[0]: row[3] for row in rows(out)[1:]}
     assert cells["3044"] == "" and cells["3049"] == "Barnevernvakta i Drammen"
 
 
@@ -65,8 +65,8 @@ def test_cli004_totals(capsys) -> None:
     code, out, _ = run(capsys, "totals", *DIRS)
     assert code == 0
     table = rows(out)
-    assert table[0] == ["kommunenummer", "kommune", "ordninger"]
-    assert ["3005", "Drammen", "5"] in table and len(table) == 7
+    assert table[0] == ["kommunenummer", "kommunenummer_2024", "kommune", "ordninger"]
+    assert ["3005", "3301", "Drammen", "5"] in table and len(table) == 7
 
 
 def test_cli005_real_data_coverage_has_25_rows(capsys) -> None:
@@ -82,7 +82,7 @@ def test_cli006_output_is_formula_safe(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "coverage", "legevakt", "--data-dir", str(data), "--geodata-dir", str(geodata))
     assert code == 0
     lier = [row for row in rows(out) if row[0] == "3049"][0]
-    assert lier[2] == '\'=HYPERLINK("http://evil","klikk")'
+    assert lier[3] == '\'=HYPERLINK("http://evil","klikk")'
 
 
 def test_cli007_validate_good_file_prints_summary_exit_0(capsys, tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_cli016_default_folders_coverage_has_25_rows(capsys) -> None:
     assert (code, err) == (0, "")
     table = rows(out)
     assert len(table) == 1 + 25
-    assert ["3052", "Nore og Uvdal", ""] in table  # a gap is a row with an empty cell, not a missing row
+    assert ["3052", "3338", "Nore og Uvdal", ""] in table  # a gap is a row with an empty cell, not a missing row
 
 
 # ----- municipality structures (--struktur) ---------------------------------------------------
@@ -184,20 +184,21 @@ def test_cli040_coverage_legevakt_in_2024_gives_3301_for_drammen(capsys) -> None
     code, out, err = run(capsys, "coverage", "legevakt", "--struktur", "2024")
     assert (code, err) == (0, "")
     table = rows(out)
-    assert table[0] == ["kommunenummer", "kommune", "arrangementer"] and len(table) == 1 + 25
+    # kommunenummer is of the structure asked; kommunenummer_2020 joins the rows back to the survey's own.
+    assert table[0] == ["kommunenummer", "kommunenummer_2024", "kommunenummer_2020", "kommune", "arrangementer"] and len(table) == 1 + 25
     by_number = {row[0]: row for row in table[1:]}
-    assert by_number["3301"][:2] == ["3301", "Drammen"] and "3005" not in by_number
-    assert by_number["3303"][1] == "Kongsberg" and by_number["4024"][1] == "Hjartdal"
+    assert by_number["3301"][:4] == ["3301", "3301", "3005", "Drammen"] and "3005" not in by_number
+    assert by_number["3303"][3] == "Kongsberg" and by_number["4024"][2:4] == ["3819", "Hjartdal"]
     default = {row[0] for row in rows(run(capsys, "coverage", "legevakt")[1])[1:]}
     assert "3005" in default, "without --struktur the survey stays in its 2020 numbers"
 
 
 def test_cli041_totals_in_2024_same_counts_new_numbers(capsys) -> None:
-    before = {row[1]: row[2] for row in rows(run(capsys, "totals", *DIRS)[1])[1:]}
+    before = {row[2]: row[3] for row in rows(run(capsys, "totals", *DIRS)[1])[1:]}
     code, out, _ = run(capsys, "totals", "--struktur", "2024", *DIRS)
     table = rows(out)
-    assert code == 0 and ["3301", "Drammen", "5"] in table
-    assert {row[1]: row[2] for row in table[1:]} == before, "the same municipalities and counts, renumbered"
+    assert code == 0 and ["3301", "3301", "3005", "Drammen", "5"] in table
+    assert {row[3]: row[4] for row in table[1:]} == before, "the same municipalities and counts, renumbered"
 
 
 def test_cli042_validate_reports_the_structure_and_reads_haram_and_alesund(capsys, tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_rcli003_other_commands_take_register(cli, tmp_path: Path) -> None:
     cli("register", "import", write(tmp_path, "k.csv", *FIRST), "--name", "Kongsvingerregionen", "--yes")
     code, out, err = cli("coverage", "legevakt", "--register", "kongsvingerregionen")
     assert (code, err) == (0, "")
-    table = {row[1]: row[2] for row in csv.reader(io.StringIO(out))}
+    table = {row["kommune"]: row["arrangementer"] for row in csv.DictReader(io.StringIO(out))}
     assert table["Grue"] == "Glåmdal legevakt" and table["Åsnes"] == "" and "Drammen" not in table
     code, _out, err = cli("totals", "--register", "kongsvingerregion")
     assert code == 2 and "Ukjent register «kongsvingerregion». Mente du «kongsvingerregionen»?" in err
@@ -127,7 +127,7 @@ def test_rcli007_per_dato_on_the_command_line(cli, tmp_path: Path) -> None:
     def covered(*extra: str) -> dict[str, str]:
         code, out, err = cli("coverage", "legevakt", "--register", "legevakter", *extra)
         assert (code, err) == (0, "")
-        return {row[1]: row[2] for row in csv.reader(io.StringIO(out)) if row[2] and row[0] != "kommunenummer"}
+        return {row["kommune"]: row["arrangementer"] for row in csv.DictReader(io.StringIO(out)) if row["arrangementer"]}
 
     assert covered("--per", "2011-06-01") == {"Nord-Odal": "Odal legevakt", "Sør-Odal": "Odal legevakt"}, "Glåmdal (2012) not yet"
     assert set(covered("--per", "2013-01-01").values()) == {"Glåmdal legevakt", "Odal legevakt"}
@@ -164,6 +164,25 @@ def test_rcli040_new_registers_are_2024_unless_told_and_list_says_which(cli, tmp
     assert "kongsvingerregionen\tKongsvingerregionen\t2 ordninger\tversjon 1\tkommunestruktur 2020" in out
     assert "nivi-2021" in out and "kommunestruktur 2020\t/r/nivi-2021" in out
     code, out, _ = cli("coverage", "legevakt", "--register", "sunnmore")
-    assert code == 0 and "1580,Haram,Nordre Sunnmøre legevakt" in out
+    assert code == 0 and "1580,1580,1507,Haram,Nordre Sunnmøre legevakt" in out, "a 2024 register: 2024 numbers, and the 2020 one"
     code, _out, err = cli("coverage", "legevakt", "--register", "sunnmore", "--struktur", "2020")
     assert code == 2 and "Kan ikke vise dataene i kommunestrukturen 2020" in err
+
+
+def test_rcli041_a_2024_register_cannot_be_printed_or_exported_in_2020(cli, tmp_path: Path) -> None:
+    sunnmore = write(tmp_path, "s.csv", "navn;tjeneste;deltakere;vertskommune", "Nordre Sunnmøre legevakt;legevakt;Haram, Ålesund;Ålesund")
+    assert cli("register", "import", sunnmore, "--name", "Sunnmøre")[0] == 0
+    out = tmp_path / "ut"
+    for command in (
+        ("factsheet", "--kommune", "Haram", "--out", str(out)),
+        ("export", "--service", "legevakt", "--out", str(out / "kart.png")),
+        ("export", "--service", "legevakt", "--link", "?struktur=2020", "--out", str(out / "kart.png")),
+        ("samsvar",),
+        ("totals",),
+    ):
+        extra = () if "--link" in command else ("--struktur", "2020")
+        code, stdout, err = cli(*command, "--register", "sunnmore", *extra)
+        assert (code, stdout) == (2, ""), command
+        assert "Kan ikke vise dataene i kommunestrukturen 2020: de er registrert i 2024 (357 kommuner, 15 fylker)" in err, command
+        assert "Haram ble skilt ut fra Ålesund" in err and "Traceback" not in err
+    assert not out.exists(), "nothing is written"

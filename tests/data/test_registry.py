@@ -6,7 +6,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from fixtures import GEODATA, REAL_GEODATA, real_geodata_ready
+from fixtures import DATA, GEODATA, REAL_GEODATA, real_geodata_ready
 
 from dashboard.data.registry import (
     AmbiguousMunicipality,
@@ -117,3 +117,23 @@ def test_reg013_real_registry_has_356_and_disambiguated_names() -> None:
         real.resolve("Våler")
     with pytest.raises(UnknownMunicipality, match="Kongsvinger"):
         real.resolve("Kongsvinnger")
+
+
+def test_reg030_number_in_the_other_structure_and_renumbering() -> None:
+    """2020 <-> 2024 numbers for downloads and the change log: one to one, and the split of Ålesund."""
+    from dashboard.data.loader import load_structures_cached
+    from dashboard.data.structures import numbers_shown, renumber_2024
+
+    bases = load_structures_cached(DATA, GEODATA)
+    old, new = bases["2020"].registry, bases["2024"].registry
+    assert old.number_in("3005", "2024") == "3301" and old.number_in("3005", "2020") == "3005"
+    assert new.number_in("3301", "2020") == "3005" and new.number_in("0301", "2020") == "0301"
+    assert new.number_in("1580", "2020") == new.number_in("1508", "2020") == "1507", "Haram and Ålesund were Ålesund 1507"
+    assert old.number_in("1507", "2024") == "", "split: no one number today"
+    assert renumber_2024(new, "3005") == ("3301", "")
+    number, notice = renumber_2024(new, "1507")
+    assert number == "1508" and "Ålesund (1507) ble delt i 2024" in notice and "Haram (1580)" in notice
+    assert numbers_shown(bases["2024"], ["3005", "1507", "9999"], "2020") == ["3301", "1508", "9999"]
+    assert numbers_shown(bases["2020"], ["3005"], "2020") == ["3005"]
+    with pytest.raises(ValueError, match="kan ikke vise kommunestrukturen 2024 som 2020"):
+        numbers_shown(bases["2020"], ["3301"], "2024")

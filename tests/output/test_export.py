@@ -338,7 +338,8 @@ def test_exp030_report_pack_zip_has_six_maps_and_their_tables(renderer, real_mod
         legevakt = archive.read("ordninger-legevakt-hallingdal-2026-11-22.csv").decode("utf-8")
     assert legevakt.startswith(export.CSV_BOM)
     table = list(csv.reader(io.StringIO(legevakt.lstrip(export.CSV_BOM))))
-    assert table[0] == list(COVERAGE_COLUMNS)
+    assert table[0] == [*COVERAGE_COLUMNS[:2], "Kommunenummer 2024", *COVERAGE_COLUMNS[2:]], "as the app's download: both numbers"
+    assert ["Hol", "3044", "3330"] in [row[:3] for row in table]
     assert {"Hol", "Ål", "Gol", "Hemsedal", "Flå", "Nesbyen"} <= {row[0] for row in table[1:]}
     assert progress == [f"[{n}/6] {service} … ok" for n, service in enumerate(export.PACK_SERVICES, start=1)]
     assert not (tmp_path / "rapportpakke.zip.tmp").exists()
@@ -389,6 +390,19 @@ def test_exp041_cli_writes_the_named_file_into_a_folder(capsys, tmp_path) -> Non
     written = tmp_path / f"legevakt-hallingdal-{dt.date.today().isoformat()}.png"
     assert png_size(written.read_bytes()) == (1000, 707)
     assert str(written) in out
+
+
+def test_exp043_cli_export_in_2024_from_a_link_and_struktur(capsys, tmp_path) -> None:
+    link = "http://127.0.0.1:8050/?tjeneste=legevakt&region=fylke-33&struktur=2024"
+    code, out, err = run_cli(capsys, "--link", link, "--format", "svg", "--width", "1000", "--out", str(tmp_path), *FIXTURE_DIRS)
+    assert code == 0, err
+    text = svg_text(svg_root((tmp_path / f"legevakt-fylke-33-{dt.date.today().isoformat()}.svg").read_bytes()))
+    assert "Legevakt – Buskerud" in text, "the county of 2024 from the link: the export is in 2024"
+    assert "Kilde: NIVI Analyse 2021" in text and "Kartgrunnlag: © Kartverket" in text
+    code, _out, err = run_cli(capsys, "--service", "legevakt", "--region", "Buskerud", "--out", str(tmp_path / "x.png"), *FIXTURE_DIRS)
+    assert code == 2 and "Ukjent region «Buskerud»" in err, "Buskerud is no county of 2020, the survey's own"
+    code, _out, err = run_cli(capsys, "--link", "?struktur=1999", "--service", "legevakt", "--out", str(tmp_path / "x.png"), *FIXTURE_DIRS)
+    assert code == 2 and "ukjent kommunestruktur «1999»" in err and "Traceback" not in err
 
 
 def test_exp042_cli_report_pack_folder_with_progress(capsys, tmp_path) -> None:

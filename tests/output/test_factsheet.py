@@ -149,3 +149,15 @@ def test_fs020_fact_sheet_has_the_partner_grid(real_model) -> None:
     # Krødsherad (column 0) in all six rows, purple: the partner in every service.
     assert sorted(y for x, y in zip(grid.x, grid.y) if x == 0) == [0, 1, 2, 3, 4, 5]
     assert grid.marker.color[0] == factsheet.GRID_COLORS["everywhere"]
+
+
+def test_fs030_cli_fact_sheet_in_2024_has_todays_number_and_name(capsys, tmp_path) -> None:
+    """Sigdal is 3045 in the survey (2020) and 3332 today; --struktur 2024 gives today's."""
+    code = main(["factsheet", "--kommune", "Sigdal", "--struktur", "2024", "--out", str(tmp_path)])
+    _out, err = capsys.readouterr()
+    assert code == 0, err
+    (written,) = tmp_path.iterdir()
+    assert written.name.startswith("faktaark-sigdal-3332-") and written.suffix == ".pdf"
+    text = pdf_text(written)
+    assert "Sigdal (3332)" in text and "(3045)" not in text
+    assert "Kilde: NIVI Analyse 2021" in text and "Kartgrunnlag: © Kartverket" in text

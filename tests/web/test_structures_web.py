@@ -100,3 +100,80 @@ def test_sweb005_an_old_list_that_reads_only_in_2020_is_read_in_2020_and_says_so
     assert dataset.model.structure == "2020" and set(dataset.model.focus) == {"1507", "1532"}
     assert dataset.model.notices[0].startswith("gammel.csv: lest med kommunestrukturen 2020")
     assert dataset.allowed.structures == {"2020", "2024"}, "and it can be shown in 2024 like the survey"
+
+
+# ----- presentation and «Endringer siden» in the structure shown ---------------------------------
+
+
+def locations_of(spec: dict) -> set[str]:
+    return {str(loc) for trace in spec["data"] for loc in (trace.get("locations") or [])}
+
+
+def patched_traces(patch) -> list:
+    """The traces a slide Patch sends (presentation.slide_patch sets data first)."""
+    operation = patch.to_plotly_json()["operations"][0]
+    assert operation["location"] == ["data"]
+    return operation["params"]["value"]
+
+
+def test_sweb006_presentation_from_a_page_switched_to_2024_stays_in_2024(resolver: PageDatasets) -> None:
+    from dashboard.web.presentation_callbacks import deck_view, enter_link, leave_link, open_deck, step_deck
+
+    shown_state = ViewState(service="legevakt", region="fylke-33", structure="2024")
+    values = callbacks.control_values(shown_state, (), "2020")
+    link = enter_link(*callbacks.shown_dataset_and_state(resolver, None, values))
+    assert "struktur=2024" in link and "region=fylke-33" in link, link
+    request = {"search": link, "width": 1920}
+    assert deck_view(request, None) == (None, "2024")
+    figure, heading, _summary, _notice, counter, _source, deck_data, *_ = open_deck(resolver(None, *deck_view(request, None)), request)
+    assert heading == "Legevakt – Buskerud" and counter.startswith("1 / ")
+    assert "3301" in locations_of(figure) and not {loc for loc in locations_of(figure) if loc.startswith("30")}
+    assert "kommuner-2024" in str(figure["data"]), "the slide draws the 2024 boundaries"
+    # The deck the browser keeps carries the structure: stepping and leaving stay in 2024.
+    assert deck_view(None, deck_data) == (None, "2024")
+    stepped = resolver(None, *deck_view(None, deck_data))
+    patch, next_heading, *_rest = step_deck(stepped, deck_data, 1, 0)
+    assert next_heading.endswith("– Buskerud")
+    patched = locations_of({"data": patched_traces(patch)})
+    assert "3301" in patched and not {loc for loc in patched if loc.startswith("30")}
+    back = leave_link(stepped, deck_data, 1, 0)
+    assert "struktur=2024" in back and "region=fylke-33" in back, back
+    # The register's own structure (no ?struktur=) still gives a 2020 deck.
+    plain = {"search": "?visning=presentasjon&tjenester=legevakt&region=drammensregionen", "width": 1920}
+    assert deck_view(plain, None) == (None, None)
+    own_figure = open_deck(resolver(None, *deck_view(plain, None)), plain)[0]
+    assert "3005" in locations_of(own_figure)
+
+
+def test_sweb007_changes_of_a_2020_register_are_drawn_in_the_structure_shown(resolver: PageDatasets) -> None:
+    from dashboard.web.changes_callbacks import changes_of, changes_view
+    from dashboard.web.presentation_callbacks import open_deck
+
+    header = "navn;tjeneste;deltakere;vertskommune"
+    for rows, names in (
+        ((header, "Drammen og Lier IKT;IKT;Drammen, Lier;Drammen"), {"name": "Drammensregionen"}),
+        ((header, "Drammen og Lier IKT;IKT;Drammen, Lier, Holmestrand;Drammen"), {"slug": "drammensregionen"}),
+    ):
+        content = ("\r\n".join(rows) + "\r\n").encode("utf-8")
+        resolver.store.apply_import(resolver.store.plan_import(content, "d.csv", structure="2020", **names), "test")
+    own = resolver.register("drammensregionen")
+    today = resolver.register("drammensregionen", None, "2024")
+    assert (own.model.structure, today.model.structure) == ("2020", "2024")
+    spec_2020, summary, changes = changes_of(resolver.store, own, "drammensregionen", "2000-01-01")
+    spec_2024, summary_2024, _ = changes_of(resolver.store, today, "drammensregionen", "2000-01-01")
+    assert changes and summary == summary_2024
+    assert {"3005", "3049", "3802"} <= locations_of(spec_2020)
+    # Drammen 3301, Lier 3312, Holmestrand 3903: without renumbering they were left off the 2024 map.
+    assert {"3301", "3312", "3903"} <= locations_of(spec_2024) and not {"3005", "3049", "3802"} & locations_of(spec_2024)
+    # The panel asks the resolver for the switch's structure.
+    panel = changes_view(lambda store, per=None, structure=None: resolver.register("drammensregionen", per, structure),
+                         resolver.store, "drammensregionen", "2000-01-01", None, "2024")
+    assert "3301" in locations_of(panel[1])
+    # And the «Endringer siden» slide of a 2024 deck.
+    request = {"search": "?visning=presentasjon&tjenester=ikt&struktur=2024&endringer=2000-01-01", "width": 1920}
+    slide = lambda dataset, since: changes_of(resolver.store, dataset, "drammensregionen", since)[:2]  # noqa: E731
+    deck_data = open_deck(today, request, slide)[6]
+    from dashboard.web.presentation_callbacks import step_deck
+
+    patch, heading, *_ = step_deck(today, deck_data, 1, 0, slide)
+    assert heading.startswith("Endringer siden 01.01.2000") and "3301" in locations_of({"data": patched_traces(patch)})
