@@ -71,8 +71,17 @@ class RegisterDash(Dash):
     every page (+58 KB); every register's page has the same ids, so the real layout validates.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's scripts are deferred (see interpolate_index); Dash starts once they have run.
+        self.renderer = f'document.addEventListener("DOMContentLoaded", function () {{ {self.renderer} }});'
+
     def interpolate_index(self, **kwargs: Any) -> str:
-        return super().interpolate_index(**{**kwargs, "app_entry": LOADING_ENTRY})
+        """The index with its static first paint, and Dash's scripts deferred: they download as
+        before, in parallel, but run in order after the page has been parsed, so the browser can
+        paint the first paint (LOADING_ENTRY) instead of waiting for React and plotly to start."""
+        scripts = kwargs["scripts"].replace('<script src="', '<script defer src="')
+        return super().interpolate_index(**{**kwargs, "app_entry": LOADING_ENTRY, "scripts": scripts})
 
     def _config(self) -> dict[str, Any]:
         config = super()._config()

@@ -66,7 +66,7 @@ def _callback_ids(dash_app) -> set[str]:
 def test_grd004_grid_script_is_served_but_not_in_the_page(grid_app) -> None:
     client = grid_app.server.test_client()
     index = client.get("/").get_data(as_text=True)
-    scripts = re.findall(r'<script src="([^"]+)"', index)
+    scripts = re.findall(r'<script defer src="([^"]+)"', index)
     assert any("dash_renderer" in src for src in scripts) and not any("dash_ag_grid" in src for src in scripts), scripts
     with grid_app.server.test_request_context("/"):
         page = grid_app.layout()

@@ -22,7 +22,7 @@ def client(fixture_model, tmp_path_factory):
 
 
 def test_ps001_page_lists_neither_dash_table_nor_the_polyfill_but_the_local_runtime(client) -> None:
-    scripts = re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+    scripts = re.findall(r'<script defer src="([^"]+)"', client.get("/").get_data(as_text=True))
     assert not [src for src in scripts if "dash_table" in src or "polyfill" in src], scripts
     runtime = [src for src in scripts if src.startswith("/_vendor/regenerator-runtime-")]
     assert len(runtime) == 1 and scripts.index(runtime[0]) < next(i for i, src in enumerate(scripts) if "dash_renderer" in src)
@@ -31,6 +31,14 @@ def test_ps001_page_lists_neither_dash_table_nor_the_polyfill_but_the_local_runt
     assert b"regeneratorRuntime=runtime" in response.get_data() and "immutable" in response.headers["Cache-Control"]
     # Still served, for anything that asks: dash_table's bundle is only off the page's list.
     assert client.get("/_dash-component-suites/dash/dash_table/bundle.v7_4_1m1.js").status_code == 200
+
+
+def test_ps003_scripts_are_deferred_and_dash_starts_once_they_have_run(client) -> None:
+    """So the browser paints the static first paint before React and plotly start."""
+    index = client.get("/").get_data(as_text=True)
+    assert re.findall(r"<script[^>]* src=", index) == re.findall(r"<script defer src=", index) != []
+    renderer = re.search(r'<script id="_dash-renderer"[^>]*>(.*?)</script>', index).group(1)
+    assert renderer.startswith('document.addEventListener("DOMContentLoaded", function () {') and "new DashRenderer(" in renderer
 
 
 def test_ps002_static_files_get_brotli_at_its_best_once_compressed_and_nothing_else_does() -> None:
