@@ -229,7 +229,9 @@ class StaticBrotli:
         response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary and "accept-encoding" not in vary.lower() else (vary or "Accept-Encoding")
         if etag and not weak:
             response.set_etag(f"{etag}:br")  # as flask-compress marks its own
-        return response
+        # And as flask-compress does, answer a revalidation of that ETag with 304 (Dash's own check
+        # compared the ETag without the suffix).
+        return response.make_conditional(request)
 
     def _compress_later(self, key: tuple[str, str], data: bytes) -> None:
         with self.lock:

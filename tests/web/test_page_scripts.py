@@ -44,7 +44,7 @@ def test_ps003_scripts_are_deferred_and_dash_starts_once_they_have_run(client) -
 def test_ps002_static_files_get_brotli_at_its_best_once_compressed_and_nothing_else_does() -> None:
     text = ("function f(a){return a+1}\n" * 400 + "".join(f"var v{n}={n * 7919 % 1000};" for n in range(3000))).encode()
     server = Flask(__name__)
-    server.add_url_rule("/assets/x.js", "x", lambda: (text, 200, {"Content-Type": "text/javascript"}))
+    server.add_url_rule("/assets/x.js", "x", lambda: (text, 200, {"Content-Type": "text/javascript", "ETag": '"v1"'}))
     server.add_url_rule("/_dash-update-component", "cb", lambda: (text, 200, {"Content-Type": "application/json"}))
     StaticBrotli(background=False).install(server)
     client = server.test_client()
@@ -53,6 +53,8 @@ def test_ps002_static_files_get_brotli_at_its_best_once_compressed_and_nothing_e
     best = client.get("/assets/x.js", headers=BROWSER)
     assert best.headers["Content-Encoding"] == "br" and brotli.decompress(best.get_data()) == text
     assert len(best.get_data()) < len(brotli.compress(text, quality=6))
+    assert best.headers["ETag"] == '"v1:br"'
+    assert client.get("/assets/x.js", headers={**BROWSER, "If-None-Match": '"v1:br"'}).status_code == 304, "a repeat visit revalidates"
     assert "Content-Encoding" not in client.get("/assets/x.js", headers={"Accept-Encoding": "gzip"}).headers
     for _ in range(2):
         assert "Content-Encoding" not in client.get("/_dash-update-component", headers=BROWSER).headers
