@@ -192,6 +192,9 @@ def lighthouse(url: str) -> dict[str, Any]:
     }
     for key in METRICS:
         result[key] = audits[key]["displayValue"]
+    weights = {ref["id"]: ref.get("weight", 0) for ref in data["categories"]["performance"]["auditRefs"]}
+    # Per metric: its score (0-1) and weight in the performance score, i.e. the points it costs.
+    result["metric scores"] = {key: (audits[key].get("score") or 0, weights.get(key, 0)) for key in METRICS}
     element = audits.get("largest-contentful-paint-element", {}).get("details", {}).get("items", [])
     nodes = [row.get("node", {}) for table in element if table.get("type") == "table" for row in table.get("items", []) if "node" in row]
     result["lcp element"] = nodes[0].get("selector", "?") if nodes else "?"
@@ -280,6 +283,18 @@ def with_runs(scores: dict[str, Any], key: str) -> str:
     return f"{value} (runs: {', '.join(str(run[key]) for run in runs)})"
 
 
+def performance_gap(scores: dict[str, Any]) -> list[str]:
+    """Where the median run's performance score was lost: points per metric (score × weight)."""
+    metrics = scores.get("metric scores")
+    if not metrics or scores.get("performance", 100) >= TARGETS["performance"]:
+        return []
+    lines = ["", f"## Where Lighthouse performance loses its points (after, median run: {scores['performance']})", "",
+             "| metric | value | metric score | weight | points lost |", "|---|---|---|---|---|"]
+    for key, (score, weight) in sorted(metrics.items(), key=lambda item: -(1 - item[1][0]) * item[1][1]):
+        lines.append(f"| {key.replace('-', ' ')} | {scores.get(key, '–')} | {score:.2f} | {weight} | {(1 - score) * weight:.0f} |")
+    return lines
+
+
 def report(before: Build, after: Build, rev: str) -> str:
     lines = [
         "# First load: before and after issue 12",
@@ -313,6 +328,7 @@ def report(before: Build, after: Build, rev: str) -> str:
         checks.append((f"Lighthouse performance ≥ {TARGETS['performance']}", str(after.lighthouse["performance"]), after.lighthouse["performance"] >= TARGETS["performance"]))
         checks.append((f"Lighthouse accessibility {TARGETS['accessibility']}", str(after.lighthouse["accessibility"]), after.lighthouse["accessibility"] >= TARGETS["accessibility"]))
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in checks]
+    lines += performance_gap(after.lighthouse)
     for build in (before, after):
         lines += ["", f"## Largest transfers of the first visit ({build.name})", "", "| URL | transferred |", "|---|---|"]
         lines += [f"| `{url.split('127.0.0.1:', 1)[-1].split('/', 1)[-1][:90]}` | {kb(size)} |" for url, size in build.first.largest]
