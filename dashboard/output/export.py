@@ -202,6 +202,7 @@ def full_source(source_label: str) -> str:
 
 _FOOTER_NAME = "export-footer"
 _FOOTER_PX = 52  # room for the credit line below the plot, in layout pixels
+_CREDIT_LINE_PX = 28  # what a figure's bottom margin keeps for its own credit line (views.figures.map_layout)
 _TITLE_PX = 84
 _SUBTITLE_LINE_PX = 21
 _SUBTITLE_FONT_PX = 15
@@ -230,7 +231,8 @@ def for_print(
     ]
     margin = printed.layout.margin
     needed = print_margins(subtitle, layout_width)
-    bottom = max(margin.b or 0, needed["b"])
+    # The footer goes under the figure's own notes: their room is the margin beyond the credit line's.
+    bottom = max((margin.b or 0) - _CREDIT_LINE_PX + needed["b"], needed["b"])
     footer = " · ".join((full_source(source_label), ATTRIBUTION, f"Dato: {norwegian_date(date)}"))
     kept.append(
         go.layout.Annotation(

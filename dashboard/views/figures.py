@@ -38,8 +38,10 @@ MAP_ATTRIBUTION = "Kartgrunnlag: © Kartverket"
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 LEGEND_NAME_CHARS = 46
 MAP_HEIGHT = 660
-# Vertical distance between attribution lines under the map, as a share of the plot height.
-NOTE_STEP = 0.034
+# Attribution and notes under the map, in pixels from the plot's bottom edge (not a share of the
+# plot height, which would spread them into the export's footer on a tall image).
+NOTE_FIRST_PX = 5
+NOTE_LINE_PX = 19
 # Offset (degrees longitude) between the coloured dots of a municipality with two arrangements.
 DOUBLE_DOT_OFFSET = 0.075
 EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
@@ -49,6 +51,9 @@ EMPTY_MESSAGE = "Ingen ordninger passer filtrene"
 CROWDED_FRAME = 40
 CROWDED_NOTE = "Mange kommuner i kartet: velg en region for å se kryss (ingen ordning) og prikker (flere ordninger)."
 LEGEND_MAX_ENTRIES = 12
+# The network on a crowded frame (a county, the country): at most this many pairs, thinner lines.
+CROWDED_EDGE_LIMIT = 300
+CROWDED_LINE_SCALE = 0.6
 OTHER_ARRANGEMENTS_GROUP = "andre-ordninger"
 # plotly orders legend entries by rank (default 1000): the shared entry comes after the named ones.
 GROUPED_LEGEND_RANK = 1001
@@ -239,9 +244,10 @@ def map_layout(
         geo["lataxis"] = {"range": ranges[1]}
     # Attribution first, notes under it, all below the map area (bottom margin), so no note
     # covers a municipality and every export carries them.
-    annotations = [_paper_note(source_line(plain(source_label)), y=-NOTE_STEP / 4, size=12, yanchor="top")]
+    annotations = [_paper_note(source_line(plain(source_label)), y=0, size=12, yanchor="top", yshift=-NOTE_FIRST_PX)]
     for offset, note in enumerate(notes, start=1):
-        annotations.append(_paper_note(note, y=-NOTE_STEP / 4 - NOTE_STEP * offset, size=11, color="#455a64", yanchor="top"))
+        shift = -NOTE_FIRST_PX - NOTE_LINE_PX * offset
+        annotations.append(_paper_note(note, y=0, size=11, color="#455a64", yanchor="top", yshift=shift))
     if empty_message:
         annotations.append(
             {
@@ -616,8 +622,11 @@ def network_spec(
     hover = {number: f"<b>{plain(_name(model, number))}</b><br>{count_of.get(number, 0)} ordninger" for number in focus}
     focus_layer = _choropleth(base, focus, "#dfe7ee", hover, name="Kartlagte kommuner", group="focus")
     traces.append(focus_layer | {"showlegend": False, "marker": {"line": {"color": "#90a4ae", "width": 0.8}}})
+    frame = set(model.region_municipalities(region) or focus) & set(focus)
+    crowded = len(frame) > CROWDED_FRAME
+    drawn = strongest_edges(edges) if crowded else edges
     for low, high, width, color, label in EDGE_CLASSES:
-        chosen = edges[(edges["shared"] >= low) & (edges["shared"] <= high)]
+        chosen = drawn[(drawn["shared"] >= low) & (drawn["shared"] <= high)]
         if chosen.empty:
             continue
         lons: list[float | None] = []
@@ -638,7 +647,7 @@ def network_spec(
                 "mode": "lines",
                 "lon": lons,
                 "lat": lats,
-                "line": {"color": color, "width": width},
+                "line": {"color": color, "width": width * (CROWDED_LINE_SCALE if crowded else 1)},
                 "opacity": 0.9,
                 "hoverinfo": "skip",
             }
@@ -666,9 +675,9 @@ def network_spec(
             "lat": [base.anchors[number][1] for number in focus],
             "customdata": focus,
             "marker": {
-                "size": [6 + min(count_of.get(number, 0), 80) / 4 for number in focus],
+                "size": [network_marker_size(count_of.get(number, 0), crowded) for number in focus],
                 "color": palette.ARRANGEMENT_PALETTE[1],
-                "line": {"width": 1, "color": "#1a1a1a"},
+                "line": {"width": 0.5 if crowded else 1, "color": "#1a1a1a"},
             },
             "hovertext": [hover[number] for number in focus],
             "hoverinfo": "text",
@@ -679,11 +688,34 @@ def network_spec(
     scope = _filter_words(model, sector=sector, legal_form=legal_form)
     title = f"Samarbeidsnettverk{scope}"
     notes = ["Linjene viser samarbeid mellom de kartlagte kommunene; tykkere linje = flere felles ordninger."]
+    if len(drawn) < len(edges):
+        notes.append(
+            f"Mange kommuner i kartet: viser de {len(drawn)} parene med flest felles ordninger av {len(edges)}. "
+            "Velg en region for å se alle."
+        )
     empty = None if not edges.empty else "Ingen felles ordninger passer filtrene"
     layout = map_layout(
         base, model.region_municipalities(region), model.source_label, title, "Felles ordninger", notes, empty
     )
     return {"data": traces, "layout": layout}
+
+
+def strongest_edges(edges: pd.DataFrame, limit: int = CROWDED_EDGE_LIMIT) -> pd.DataFrame:
+    """The `limit` pairs sharing the most arrangements: a country of lines is a solid mass, not a map.
+
+    Ties at the cut are all dropped rather than picked arbitrarily, so the rule is easy to state.
+    """
+    if len(edges) <= limit:
+        return edges
+    ranked = edges.sort_values("shared", ascending=False, kind="stable")
+    threshold = ranked["shared"].iloc[limit]
+    kept = ranked[ranked["shared"] > threshold]
+    return kept if not kept.empty else ranked.head(limit)
+
+
+def network_marker_size(count: int, crowded: bool) -> float:
+    """Circle size by number of arrangements; smaller on a crowded frame so circles don't pave it."""
+    return 3 + min(count, 80) / 10 if crowded else 6 + min(count, 80) / 4
 
 
 def network_figure(model: "CooperationModel", sector=None, legal_form=None, region=None, **options: Any) -> go.Figure:
@@ -840,6 +872,7 @@ def _paper_note(
     yanchor: str = "bottom",
     x: float = 0.005,
     xanchor: str = "left",
+    yshift: float = 0,
 ) -> dict[str, Any]:
     return {
         "text": text,
@@ -847,6 +880,7 @@ def _paper_note(
         "yref": "paper",
         "x": x,
         "y": y,
+        "yshift": yshift,
         "xanchor": xanchor,
         "yanchor": yanchor,
         "showarrow": False,

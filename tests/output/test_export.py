@@ -154,6 +154,23 @@ def test_exp006_for_print_adds_title_and_one_credit_line() -> None:
     assert len(screen.layout.annotations) == 3, "the screen figure is not changed"
 
 
+def test_exp008_the_footer_sits_under_the_figures_notes_at_any_size() -> None:
+    """The notes are placed in pixels under the plot; the footer goes below the lowest of them."""
+    from dashboard.views import figures
+
+    base = MapBase(geojson="/geo.json", anchors={"0301": (10.7, 59.9)}, bboxes={"0301": (10.6, 59.8, 10.8, 60.0)})
+    notes = ["Linjene viser samarbeid.", "Mange kommuner i kartet: viser de 300 parene med flest felles ordninger."]
+    screen = go.Figure({"data": [], "layout": figures.map_layout(base, ["0301"], "NIVI Analyse 2021", "Tittel", "", notes)})
+    for height in (660, 2480):
+        printed = export.for_print(screen.update_layout(height=height), "Tittel", "Undertittel", "NIVI Analyse 2021", DATE)
+        kept_notes = [a for a in printed.layout.annotations if a.text in notes]
+        footer = next(a for a in printed.layout.annotations if a.name == "export-footer")
+        lowest_note_px = max(-a.yshift + 1.4 * a.font.size for a in kept_notes)
+        footer_top_px = -footer.yshift - 1.4 * footer.font.size
+        assert len(kept_notes) == 2 and footer_top_px > lowest_note_px, (height, footer_top_px, lowest_note_px)
+        assert printed.layout.margin.b >= -footer.yshift + 10
+
+
 def test_exp007_upload_source_is_credited_by_its_file_name() -> None:
     assert export.full_source("ordninger.xlsx") == "Kilde: ordninger.xlsx"
 

@@ -292,3 +292,36 @@ def test_fig022_gaps_and_doubles_are_marked_only_inside_the_chosen_region(fixtur
     hallingdal = service_spec(fixture_dataset, "legevakt", region="hallingdal")
     outline = [t for t in hallingdal["data"] if t.get("legendgroup") == "double" and t["type"] == "choropleth"][0]
     assert set(outline["locations"]) == {HOL, AAL}
+
+
+def test_fig110_strongest_edges_keep_the_most_shared_pairs_and_drop_ties_at_the_cut() -> None:
+    import pandas as pd
+
+    edges = pd.DataFrame({"a": list("abcdef"), "b": list("ghijkl"), "shared": [9, 7, 5, 5, 5, 1]})
+    assert figures.strongest_edges(edges, limit=10).equals(edges)
+    assert list(figures.strongest_edges(edges, limit=3)["shared"]) == [9, 7]  # the three 5s tie at the cut
+    assert list(figures.strongest_edges(edges, limit=5)["shared"]) == [9, 7, 5, 5, 5]
+
+
+def test_fig111_a_national_network_draws_only_the_strongest_pairs_and_says_so(real_model: CooperationModel) -> None:
+    from dashboard.data.sheets import read_user_file
+    from fixtures import national_register_csv
+
+    national = read_user_file(national_register_csv(), "nasjonal.csv", real_model.registry, real_model)
+    spec = figures.network_spec(national, labels=None)
+    lines = [trace for trace in spec["data"] if trace.get("mode") == "lines"]
+    pairs = sum(trace["lon"].count(None) for trace in lines)
+    assert 0 < pairs <= figures.CROWDED_EDGE_LIMIT
+    assert f"viser de {pairs} parene med flest felles ordninger av" in annotation_text(spec)
+    circles = next(trace for trace in spec["data"] if trace.get("name", "").startswith("Kommune (størrelse"))
+    assert max(circles["marker"]["size"]) <= 11, "small circles, so the country is not paved with them"
+    # The survey keeps every pair and its full-size circles.
+    survey = figures.network_spec(real_model, labels=None)
+    assert "parene med flest" not in annotation_text(survey)
+    assert sum(t["lon"].count(None) for t in survey["data"] if t.get("mode") == "lines") == 278
+
+
+def test_fig112_notes_sit_in_pixels_under_the_plot_in_order(fixture_dataset: Dataset) -> None:
+    spec = figures.network_spec(fixture_dataset.model, base=fixture_dataset.base)
+    shifts = [annotation["yshift"] for annotation in spec["layout"]["annotations"] if annotation.get("yref") == "paper" and annotation["y"] == 0]
+    assert len(shifts) >= 2 and shifts == sorted(shifts, reverse=True) and shifts[0] == -figures.NOTE_FIRST_PX
