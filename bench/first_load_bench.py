@@ -197,7 +197,9 @@ def lighthouse(url: str) -> dict[str, Any]:
     result["metric scores"] = {key: (audits[key].get("score") or 0, weights.get(key, 0)) for key in METRICS}
     element = audits.get("largest-contentful-paint-element", {}).get("details", {}).get("items", [])
     nodes = [row.get("node", {}) for table in element if table.get("type") == "table" for row in table.get("items", []) if "node" in row]
-    result["lcp element"] = nodes[0].get("selector", "?") if nodes else "?"
+    # Not named when the element had left the page by the end of the run (the index's static
+    # first paint, which Dash replaces).
+    result["lcp element"] = nodes[0].get("selector", "?") if nodes else None
     result["bootup"] = [
         (row["url"].split("127.0.0.1:", 1)[-1].split("/", 1)[-1].split("?")[0][-70:] or "(page)", round(row["total"]))
         for row in audits.get("bootup-time", {}).get("details", {}).get("items", [])[:6]
@@ -274,6 +276,11 @@ def seconds(values: list[float | None]) -> str:
     return f"{statistics.median(known):.1f} s (runs: {', '.join(f'{value:.1f}' for value in known)})"
 
 
+def lcp_element(scores: dict[str, Any]) -> str:
+    element = scores.get("lcp element")
+    return f"`{element}`" if element else "an element no longer in the page at the end of the run (not named by Lighthouse)"
+
+
 def with_runs(scores: dict[str, Any], key: str) -> str:
     """The median run's value, and every run's when there were several."""
     value = scores.get(key, "–")
@@ -339,7 +346,7 @@ def report(before: Build, after: Build, rev: str) -> str:
             lines += ["", f"Lighthouse ({build.name}) could not run: {build.lighthouse['error']}"]
         elif build.lighthouse.get("version"):
             lines += ["", f"Lighthouse {build.lighthouse['version']} ({build.name}), median run of {len(build.lighthouse.get('runs', [1]))}: "
-                      f"largest contentful paint is `{build.lighthouse.get('lcp element')}`; main-thread time by script (4× slowed CPU):", ""]
+                      f"largest contentful paint is {lcp_element(build.lighthouse)}; main-thread time by script (4× slowed CPU):", ""]
             lines += ["| script | main-thread time |", "|---|---|"]
             lines += [f"| `{url}` | {ms:,} ms |" for url, ms in build.lighthouse.get("bootup", [])]
     return "\n".join(lines) + "\n"
