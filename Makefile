@@ -15,5 +15,6 @@ bench: setup
 	python3 bench/export_bench.py
 	python3 bench/presentation_bench.py
 	python3 bench/register_bench.py
+	python3 bench/national_map_bench.py
 	python3 bench/hostile_bench.py
 	python3 bench/first_load_bench.py

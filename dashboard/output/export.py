@@ -492,7 +492,7 @@ def map_view(
     region, sector, legal_form = state.region, state.sector, state.legal_form
     if state.view == VIEW_ALIGNMENT:
         services = state.services or default_services(model)
-        spec = alignment_figures.constellation_map_spec(model, base, services, region, state.municipality)
+        spec = alignment_figures.constellation_map_spec(model, base, services, region, state.municipality, labels=label_size)
         title = f"Samsvar: konstellasjoner per kommune – {where}"
         return go.Figure(spec), title, alignment_figures.constellation_summary(model, services, region)
     if state.view == VIEW_NETWORK:

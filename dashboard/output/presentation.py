@@ -334,6 +334,8 @@ def _swatch(choropleth: Mapping[str, Any]) -> dict[str, Any]:
         "lat": [None],
         "marker": {"symbol": "square", "size": SWATCH_PX, "color": choropleth["colorscale"][-1][1], "line": {"width": 1, "color": SLIDE_INK}},
         "hoverinfo": "skip",
+        # «N mindre ordninger» stays last in the legend, as on screen.
+        **({"legendrank": choropleth["legendrank"]} if "legendrank" in choropleth else {}),
     }
 
 

@@ -15,16 +15,22 @@ from dashboard.data import alignment
 from dashboard.views.figures import (
     _choropleth,
     base_trace,
+    label_trace,
     map_layout,
     selection_trace,
+    service_label_trace,
     service_map_spec,
 )
+from dashboard.views.labels import COMPARE as COMPARE_LABELS
+from dashboard.views.labels import SCREEN, LabelSize, disc_mark, text_mark
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     join_names,
     norwegian_key,
     plain,
+    ServiceMapData,
     region_phrase,
+    service_map_data,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +48,11 @@ DARK_TEXT = "#1a1a1a"
 LIGHT_TEXT = "#ffffff"
 DIFFERENT_MARK = "≠"
 DIFFERENT_COLOR = "#d55e00"
+DIFFERENT_MARKER_PX = 17
+# The «≠» disc with its white ring, as a mark names keep clear of.
+DIFFERENT_MARK_SIZE = disc_mark(DIFFERENT_MARKER_PX / 2 + 1.5)
+# The numbers on the konstellasjoner map.
+NUMBER_FONT = 15
 
 
 def constellation_color(value: int, highest: int) -> str:
@@ -117,11 +128,14 @@ def constellation_map_spec(
     services: Sequence[str],
     region: str | None = None,
     municipality: str | None = None,
+    labels: LabelSize | None = SCREEN,
 ) -> dict[str, Any]:
     """Surveyed municipalities coloured by konstellasjoner, the number written on each.
 
     Traces: base, selection (as every map), one choropleth per value (its legend entry names the
-    value), and one scattergeo of the numbers at each municipality's anchor point.
+    value), one scattergeo of the numbers at each municipality's anchor point, and last the
+    names (`labels`: their size, None for none): each surveyed municipality's under its number
+    where there is room (never over a number), the others' on their point.
     """
     rows = alignment.constellations(model, services, region)
     rows = [row for row in rows if row.kommunenummer in base.anchors]
@@ -151,11 +165,15 @@ def constellation_map_spec(
             "lat": [base.anchors[row.kommunenummer][1] for row in rows],
             "text": [str(row.constellations) for row in rows],
             "customdata": [row.kommunenummer for row in rows],
-            "textfont": {"size": 15, "color": [text_color(fill) for fill in fills], "weight": 700},
+            "textfont": {"size": NUMBER_FONT, "color": [text_color(fill) for fill in fills], "weight": 700},
             "showlegend": False,
             "hoverinfo": "skip",
         }
     )
+    if labels:
+        numbers = {row.kommunenummer: text_mark(str(row.constellations), NUMBER_FONT) for row in rows}
+        frame = model.region_municipalities(region)
+        traces.append(label_trace(model, base, frame, labels, municipality, main=numbers, marks=numbers))
     title = f"Samsvar: antall ulike partnersett per kommune ({len(services)} {'tjeneste' if len(services) == 1 else 'tjenester'})"
     notes = [
         "Tallet i kommunen: antall ulike partnersett (konstellasjoner) blant tjenestene den deltar i. 1 = samme partnere i alle.",
@@ -305,11 +323,16 @@ def compare_map_spec(
     region: str | None = None,
     municipality: str | None = None,
     colors=None,
+    labels: LabelSize | None = COMPARE_LABELS,
 ) -> dict[str, Any]:
-    """The service map of `service`, with «≠» on each surveyed municipality whose partners differ in `other`."""
-    spec = service_map_spec(model, service, region, base=base, colors=colors, municipality=municipality)
-    comparison = alignment.compare(model, service, other, region)
-    different = [number for number in comparison.different if number in base.anchors]
+    """The service map of `service`, with «≠» on each surveyed municipality whose partners differ in `other`.
+
+    Names (at the size of a half-width map) come last, as on every map, so «Vis kommunenavn»
+    hides them, and go under the «≠» marks.
+    """
+    data = service_map_data(model, service, region=region)
+    spec = service_map_spec(model, service, region, base=base, colors=colors, municipality=municipality, data=data, labels=None)
+    different = _different(model, base, service, other, region)
     if different:
         spec["data"].append(
             {
@@ -321,7 +344,7 @@ def compare_map_spec(
                 "text": [DIFFERENT_MARK] * len(different),
                 "customdata": different,
                 "textfont": {"size": 13, "color": "#ffffff", "weight": 700},
-                "marker": {"symbol": "circle", "size": 17, "color": DIFFERENT_COLOR, "line": {"width": 1.5, "color": "#ffffff"}},
+                "marker": {"symbol": "circle", "size": DIFFERENT_MARKER_PX, "color": DIFFERENT_COLOR, "line": {"width": 1.5, "color": "#ffffff"}},
                 "hovertext": [
                     f"<b>{plain(model.name_of(number))}</b><br>Andre partnere i {plain(in_sentence(model.service_label(other)))}"
                     for number in different
@@ -329,6 +352,8 @@ def compare_map_spec(
                 "hoverinfo": "text",
             }
         )
+    if labels:
+        spec["data"].append(compare_names(model, base, service, other, region, municipality, labels, data))
     # Side by side the maps are narrow: no legend (hover names each arrangement; the sentence
     # above the maps names who differs), only the attribution under the map.
     title = f"{model.service_label(service)} ({DIFFERENT_MARK}: andre partnere i {in_sentence(model.service_label(other))})"
@@ -337,6 +362,27 @@ def compare_map_spec(
     layout["title"]["font"] = {"size": 15}
     spec["layout"] = layout
     return spec
+
+
+def _different(model: "CooperationModel", base: MapBase, service: str, other: str, region: str | None) -> list[str]:
+    return [number for number in alignment.compare(model, service, other, region).different if number in base.anchors]
+
+
+def compare_names(
+    model: "CooperationModel",
+    base: MapBase,
+    service: str,
+    other: str,
+    region: str | None = None,
+    municipality: str | None = None,
+    labels: LabelSize = COMPARE_LABELS,
+    data: ServiceMapData | None = None,
+) -> dict[str, Any]:
+    """The names of a compare map (its last trace), under the «≠» marks; on its own for a new
+    municipality, which moves only the ring and the names."""
+    data = data or service_map_data(model, service, region=region, hover=False)
+    marks = {number: DIFFERENT_MARK_SIZE for number in _different(model, base, service, other, region)}
+    return service_label_trace(model, base, data, region, labels, municipality, marks)
 
 
 def compare_summary(model: "CooperationModel", first: str, second: str, region: str | None) -> str:

@@ -8,6 +8,8 @@ municipality, data[1] the marker of the chosen municipality, the view's traces f
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -135,6 +137,12 @@ def base_trace(model: "CooperationModel", base: MapBase) -> dict[str, Any]:
     }
 
 
+# The chosen municipality's ring (outer diameter, its white line) and the name above it.
+SELECTION_RING_PX = 30
+SELECTION_RING_LINE = 6
+SELECTION_FONT = 14
+
+
 def selection_trace(model: "CooperationModel", base: MapBase, municipality: str | None) -> dict[str, Any]:
     """A ring and label on the municipality whose profile is open (empty when none).
 
@@ -149,12 +157,12 @@ def selection_trace(model: "CooperationModel", base: MapBase, municipality: str 
         "lat": [],
         "text": [],
         "textposition": "top center",
-        "textfont": {"size": 14, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
+        "textfont": {"size": SELECTION_FONT, "color": palette.SELECTION_LINE, "shadow": "auto", "weight": 600},
         "marker": {
             "symbol": "circle-open",
-            "size": [30, 26],
+            "size": [SELECTION_RING_PX, SELECTION_RING_PX - 4],
             "color": ["#ffffff", palette.SELECTION_LINE],
-            "line": {"width": [6, 3]},
+            "line": {"width": [SELECTION_RING_LINE, 3]},
         },
         "showlegend": False,
         "hoverinfo": "skip",
@@ -182,12 +190,16 @@ def label_trace(
     municipality: str | None = None,
     main: Iterable[str] = (),
     marked: Iterable[str] = (),
+    marks: Mapping[str, names.Mark] | None = None,
 ) -> dict[str, Any]:
     """Municipality names that fit the map framed to `frame` at `size`, with a white halo.
 
     Names are text in the figure (and so in an SVG export). `main` (the municipalities the map
-    is about) are named before the rest and in darker ink; the chosen municipality always.
+    is about) are named before the rest and in darker ink; the chosen municipality always, by
+    its ring (selection_trace), which the others keep clear of.
     Names of `marked` municipalities (a gap cross, double dots on the point) go under the mark.
+    `marks` (a number, a «≠») are kept free: no name covers one, and the name of its
+    municipality goes just under it where there is room.
     """
     trace: dict[str, Any] = {
         "type": "scattergeo",
@@ -202,10 +214,17 @@ def label_trace(
         "hoverinfo": "skip",
     }
     main_set = set(main)
+    marks = dict(marks or {})
+    shown_names = map_names(model, base)
+    if municipality in base.anchors:
+        # The chosen municipality's ring and the name above it (selection_trace): no other name
+        # covers them, and its own name is not placed again.
+        radius = SELECTION_RING_PX / 2 + SELECTION_RING_LINE / 2
+        marks[municipality] = names.ring_mark(radius, _name(model, municipality), SELECTION_FONT)
+        shown_names.pop(municipality, None)
     below = {number: size.font * MARK_CLEARANCE for number in marked}
-    placed = names.frame_labels(base, map_names(model, base), frame, size, municipality, main_set, below)
-    # The chosen municipality keeps its room, but its name is drawn by its marker (selection_trace).
-    placed = [label for label in placed if label.kommunenummer != municipality]
+    below |= {number: names.under_mark(mark, size.font) for number, mark in marks.items()}
+    placed = names.frame_labels(base, shown_names, frame, size, municipality, main_set, below, marks)
     trace["lon"] = [round(label.lon, 3) for label in placed]
     trace["lat"] = [round(label.lat, 3) for label in placed]
     trace["text"] = [plain(label.text) for label in placed]
@@ -315,7 +334,9 @@ def service_map_spec(
 
     One trace per arrangement (legend entry; clicking it isolates that arrangement), members
     outside the surveyed set in a lighter tint, gaps white with a heavy outline and a cross,
-    municipalities with two arrangements outlined with one dot per arrangement.
+    municipalities with two arrangements outlined with one dot per arrangement. Beyond
+    LEGEND_MAX_ENTRIES arrangements the small ones share a legend entry and a few traces
+    (_grouped_traces), so a national register's map stays small.
     """
     base = base or MapBase.from_boundaries(model.boundaries)
     colors = colors or model_colors(model)
@@ -323,36 +344,33 @@ def service_map_spec(
     traces = [base_trace(model, base), selection_trace(model, base, municipality)]
     memberships = data.memberships
     listed, grouped = legend_split(data)
+    members = _members_by_arrangement(memberships)
+    own_entry = set(listed)
     for arrangement_id, name in data.arrangements:
-        rows = memberships[memberships["arrangement_id"] == arrangement_id]
+        if arrangement_id not in own_entry:
+            continue
+        inside, outside = members.inside[arrangement_id], members.outside[arrangement_id]
         color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
-        inside = list(rows.loc[rows["surveyed"], "kommunenummer"])
-        outside = list(rows.loc[~rows["surveyed"], "kommunenummer"])
-        legend_shown = False
         legend_name = plain(short_name(name))
         # Members beside the legend while it is short enough to read them (not at national scale).
         if members_in_legend and not grouped:
-            legend_name = member_legend_name(name, [_name(model, number) for number in rows["kommunenummer"]])
-        if arrangement_id in grouped:
-            # One legend entry for all the small arrangements: the legend stays short.
-            legend_name = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
-            legend_shown = arrangement_id != grouped[0]
+            legend_name = member_legend_name(name, [_name(model, number) for number in members.all[arrangement_id]])
+        legend_shown = False
         for numbers, fill, surveyed in ((inside, color, True), (outside, palette.tint(color), False)):
             if not numbers:
                 continue
-            group = OTHER_ARRANGEMENTS_GROUP if arrangement_id in grouped else arrangement_id
-            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=group)
+            trace = _choropleth(base, numbers, fill, data.hover, name=name, group=arrangement_id)
             # Set after _choropleth's escaping: member_legend_name escapes the names and adds markup.
             trace["name"] = legend_name
             if not surveyed:
-                # One text for all members outside the survey; the name comes from the boundaries.
-                del trace["hovertext"], trace["hoverinfo"]
-                header = "<b>%{properties.kommune}</b><br>"
-                trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
-            if arrangement_id in grouped:
-                trace["legendrank"] = GROUPED_LEGEND_RANK
+                _outside_hover(trace, model, arrangement_id)
             traces.append(trace | {"showlegend": not legend_shown})
             legend_shown = True
+    if grouped:
+        below, above = _grouped_traces(model, data, base, colors, members, listed, grouped)
+        # The small arrangements under the named ones, and on top where one of them is on top.
+        traces[2:2] = below
+        traces.extend(above)
     if show_network:
         traces.extend(_service_network_traces(model, data, base, colors))
     frame = model.region_municipalities(region)
@@ -364,9 +382,7 @@ def service_map_spec(
     traces.extend(_double_traces(data, base, colors, in_frame, crowded))
     traces.extend(_gap_traces(data, base, in_frame, crowded))
     if labels:
-        main = set(memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
-        marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
-        traces.append(label_trace(model, base, frame, labels, municipality, main, marked))
+        traces.append(service_label_trace(model, base, data, region, labels, municipality))
     notes = []
     if any(not surveyed for surveyed in memberships["surveyed"]):
         notes.append("Lysere farge: medlem utenfor de kartlagte kommunene (kartleggingen dekker bare disse).")
@@ -377,6 +393,27 @@ def service_map_spec(
     title = f"{data.service_label}: ordninger per kommune"
     layout = map_layout(base, frame, model.source_label, title, f"Ordning ({data.service_label.lower()})", notes, empty)
     return {"data": traces, "layout": layout}
+
+
+def service_label_trace(
+    model: "CooperationModel",
+    base: MapBase,
+    data: ServiceMapData,
+    region: str | None,
+    size: names.LabelSize,
+    municipality: str | None = None,
+    marks: Mapping[str, names.Mark] | None = None,
+) -> dict[str, Any]:
+    """The names of a service map (its last trace): members and gaps first, under their marks.
+
+    `marks` are what a caller draws on top of the map (the compare maps' «≠»).
+    """
+    frame = model.region_municipalities(region)
+    in_frame = set(frame)
+    main = set(data.memberships["kommunenummer"]) | (set(data.gaps) & in_frame)
+    crowded = len(in_frame) > CROWDED_FRAME
+    marked = set() if crowded else {number for number in (*data.gaps, *data.doubles) if number in in_frame}
+    return label_trace(model, base, frame, size, municipality, main, marked, marks)
 
 
 def service_map_figure(
@@ -416,6 +453,97 @@ def _choropleth(
     }
 
 
+@dataclass(frozen=True)
+class _Members:
+    """Members per arrangement of a service map, split once (not one pandas filter per arrangement)."""
+
+    all: Mapping[str, list[str]]
+    inside: Mapping[str, list[str]]
+    outside: Mapping[str, list[str]]
+
+
+def _members_by_arrangement(memberships: pd.DataFrame) -> _Members:
+    """Each arrangement's members in row order: all, surveyed, outside the survey."""
+    every: dict[str, list[str]] = defaultdict(list)
+    inside: dict[str, list[str]] = defaultdict(list)
+    outside: dict[str, list[str]] = defaultdict(list)
+    columns = (memberships[column] for column in ("arrangement_id", "kommunenummer", "surveyed"))
+    for arrangement_id, number, surveyed in zip(*columns):
+        every[arrangement_id].append(number)
+        (inside if surveyed else outside)[arrangement_id].append(number)
+    return _Members(every, inside, outside)
+
+
+def _outside_hover(trace: dict[str, Any], model: "CooperationModel", arrangement_id: str) -> None:
+    """One text for all of an arrangement's members outside the survey; the name comes from the boundaries."""
+    del trace["hovertext"], trace["hoverinfo"]
+    header = "<b>%{properties.kommune}</b><br>"
+    trace["hovertemplate"] = header + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+
+
+def _grouped_traces(
+    model: "CooperationModel",
+    data: ServiceMapData,
+    base: MapBase,
+    colors: Mapping[str, str],
+    members: _Members,
+    listed: Sequence[str],
+    grouped: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(below the named arrangements, above them): the arrangements sharing «N mindre ordninger».
+
+    One arrangement per trace would send a municipality's hover once per arrangement it is in
+    (a national register: 536 traces, 1.7 MB of repeated hover for legevakt). Here each
+    municipality is drawn once per layer, in the colour of its topmost small arrangement (the
+    one drawn last, as one trace per arrangement in legend order would have it), in one trace
+    per colour. The layer below holds every member of a small arrangement (what the shared
+    legend entry isolates); the layer above holds those whose topmost arrangement of all is a
+    small one but who are also in a named one, so every municipality shows the same colour as
+    before. The legend entry is a trace of the first small arrangement's colour that draws nothing.
+    """
+    order = [arrangement_id for arrangement_id, _name in data.arrangements]
+    grouped_set, listed_set = set(grouped), set(listed)
+    top_small: dict[str, str] = {}
+    top_any: dict[str, str] = {}
+    for arrangement_id in order:
+        for number in members.all[arrangement_id]:
+            top_any[number] = arrangement_id
+            if arrangement_id in grouped_set:
+                top_small[number] = arrangement_id
+    in_listed = {number for arrangement_id in listed_set for number in members.all[arrangement_id]}
+    surveyed = set(model.focus)
+    label = f"{len(grouped)} mindre ordninger (alle i «Tabell»)"
+    first = grouped[0]
+    first_color = colors.get(first, palette.ARRANGEMENT_PALETTE[0])
+    key_fill = first_color if members.inside[first] else palette.tint(first_color)
+    key = _choropleth(base, [], key_fill, {}, name=label, group=OTHER_ARRANGEMENTS_GROUP)
+    # plotly leaves a trace without locations out of the legend: one location that is no polygon.
+    below = [key | {"locations": [None], "z": [1], "hovertext": [""], "showlegend": True}]
+    above: list[dict[str, Any]] = []
+    layers = (
+        (below, list(top_small)),
+        (above, [number for number in top_small if top_any[number] == top_small[number] and number in in_listed]),
+    )
+    for layer, numbers in layers:
+        # Inside the survey: one trace per colour (the hover is the municipality's own); outside:
+        # one per arrangement (the hover is the arrangement's, sent once).
+        buckets: dict[tuple[bool, str], list[str]] = {}
+        for number in numbers:
+            arrangement_id = top_small[number]
+            color = colors.get(arrangement_id, palette.ARRANGEMENT_PALETTE[0])
+            bucket = (True, color) if number in surveyed else (False, arrangement_id)
+            buckets.setdefault(bucket, []).append(number)
+        for (inside, value), bucket_numbers in buckets.items():
+            fill = value if inside else palette.tint(colors.get(value, palette.ARRANGEMENT_PALETTE[0]))
+            trace = _choropleth(base, bucket_numbers, fill, data.hover, name=label, group=OTHER_ARRANGEMENTS_GROUP)
+            if not inside:
+                _outside_hover(trace, model, value)
+            layer.append(trace | {"showlegend": False})
+    for trace in below + above:
+        trace["legendrank"] = GROUPED_LEGEND_RANK
+    return below, above
+
+
 def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple[list[str], list[str]]:
     """(arrangements with their own legend entry, arrangements sharing one), largest first.
 
@@ -426,7 +554,8 @@ def legend_split(data: ServiceMapData, limit: int = LEGEND_MAX_ENTRIES) -> tuple
     if len(ids) <= limit:
         return ids, []
     sizes = data.memberships.groupby("arrangement_id").size()
-    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), ids.index(arrangement_id)))
+    position = {arrangement_id: index for index, arrangement_id in enumerate(ids)}
+    by_size = sorted(ids, key=lambda arrangement_id: (-int(sizes.get(arrangement_id, 0)), position[arrangement_id]))
     own = set(by_size[: limit - 1])
     return [i for i in ids if i in own], [i for i in ids if i not in own]
 

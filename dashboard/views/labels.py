@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Collection, Iterable, Iterator, Mapping, Sequence
 
 if TYPE_CHECKING:
     from dashboard.views.map_base import MapBase
@@ -44,6 +44,12 @@ SCREEN = LabelSize(width=860, height=580, font=12)
 A4 = LabelSize(width=820, height=700, font=12)
 SLIDE = LabelSize(width=1130, height=900, font=20)
 FACTSHEET = LabelSize(width=400, height=330, font=10)
+# One of «Samsvar»'s two compare maps side by side (half the page's map, 540 px tall).
+COMPARE = LabelSize(width=470, height=470, font=11)
+
+# The box (left, top, right, bottom in px from the point) of something drawn on a municipality's
+# point: a name keeps clear of it and goes under it (see under_mark).
+Mark = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,39 @@ def text_box(x: float, y: float, text: str, font: float) -> Box:
     half_width = len(text) * font * CHAR_WIDTH / 2 + PADDING_PX
     half_height = font * LINE_HEIGHT / 2 + PADDING_PX
     return (x - half_width, y - half_height, x + half_width, y + half_height)
+
+
+def text_mark(text: str, font: float) -> Mark:
+    """The mark a text written on the point makes (a number on the konstellasjoner map).
+
+    >>> text_mark("5", 15)
+    (-6.35, -11.375, 6.35, 11.375)
+    """
+    return tuple(round(value, 3) for value in text_box(0, 0, text, font))  # type: ignore[return-value]
+
+
+def disc_mark(radius: float) -> Mark:
+    """The mark a round marker of `radius` px on the point makes (the compare maps' «≠»)."""
+    return (-radius, -radius, radius, radius)
+
+
+def ring_mark(radius: float, text: str, font: float) -> Mark:
+    """A ring on the point with a text just above it (the chosen municipality's marker).
+
+    >>> ring_mark(18, "Hol", 14)
+    (-18, -37.5, 18, 18)
+    """
+    half_width = max(radius, len(text) * font * CHAR_WIDTH / 2 + PADDING_PX)
+    return (-half_width, -(radius + font * LINE_HEIGHT + PADDING_PX), half_width, radius)
+
+
+def under_mark(mark: Mark, font: float) -> float:
+    """How far (px) a name's centre goes below its point so the name sits just under `mark`.
+
+    >>> under_mark((-6.35, -11.375, 6.35, 11.375), 12)
+    20.875
+    """
+    return mark[3] + font * LINE_HEIGHT / 2 + PADDING_PX
 
 
 def overlaps(a: Box, b: Box) -> bool:
@@ -120,6 +159,7 @@ def place_labels(
     size: LabelSize,
     below: Mapping[str, float] | None = None,
     shorten: Collection[str] = (),
+    marks: Mapping[str, Mark] | None = None,
 ) -> list[Label]:
     """Names that fit without overlapping, tried in the order given (the caller's priority).
 
@@ -129,14 +169,23 @@ def place_labels(
     (only those in `shorten`, the municipalities the map is about) shortened in the same spots,
     and left out if none is free. `below` moves a name
     down by that many px (clear of a marker on the point); a label's lat follows its box.
+    `marks` are drawn on their points before any name: no name may cover one.
+
+    Two points closer than a name's width: the second name moves off its point, under it.
 
     >>> anchors = {"1": (10.0, 60.0), "2": (10.01, 60.0), "3": (11.0, 60.5)}
-    >>> [label.text for label in place_labels([("1", "Aaa"), ("2", "Bbb"), ("3", "Ccc")], anchors, (9.5, 11.5), (59.5, 61), A4)]
-    ['Aaa', 'Ccc']
+    >>> placed = place_labels([("1", "Aaa"), ("2", "Bbb"), ("3", "Ccc")], anchors, (9.5, 11.5), (59.5, 61), A4)
+    >>> [(label.text, label.lat < anchors[label.kommunenummer][1]) for label in placed]
+    [('Aaa', False), ('Bbb', True), ('Ccc', False)]
     """
     project = projector(lon_range, lat_range, size)
     frame = project.frame
     placed: list[Label] = []
+    taken = _Taken()
+    for number, (left, top, right, bottom) in (marks or {}).items():
+        if number in anchors:
+            x, y = project(*anchors[number])
+            taken.add((x + left, y + top, x + right, y + bottom))
     for number, text in candidates:
         if number not in anchors:
             continue
@@ -152,7 +201,7 @@ def place_labels(
             for dx, offset in ((0.0, 0.0), (0.0, step), (0.0, -step), (aside, 0.0), (-aside, 0.0)):
                 box = text_box(x + dx, y + shift + offset, shown, size.font)
                 inside = box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
-                if inside and not any(overlaps(box, other.box) for other in placed):
+                if inside and not taken.hits(box):
                     moved = shift + offset
                     moved_lon = round(project.longitude_at(x + dx), 5) if dx else lon
                     label = Label(number, shown, moved_lon, round(project.latitude_at(y + moved), 5) if moved else lat, box)
@@ -161,7 +210,31 @@ def place_labels(
                 break
         if label:
             placed.append(label)
+            taken.add(label.box)
     return placed
+
+
+class _Taken:
+    """The boxes already drawn, filed by grid cell: a new box is checked against its neighbours
+    only, not against every name of the map (a national map tries thousands of spots)."""
+
+    CELL = 64.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
+        for column in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
+            for row in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
+                yield column, row
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box) -> bool:
+        """True when `box` overlaps a box already added."""
+        return any(overlaps(box, other) for key in self._keys(box) for other in self._cells.get(key, ()))
 
 
 def abbreviation(name: str, keep: int = ABBREVIATE_KEEP) -> str:
@@ -205,6 +278,7 @@ def frame_labels(
     first: str | None = None,
     main: Iterable[str] = (),
     below: Mapping[str, float] | None = None,
+    marks: Mapping[str, Mark] | None = None,
 ) -> list[Label]:
     """The names shown on a map of `base` framed to `frame` at `size` (see the module docstring).
 
@@ -220,4 +294,4 @@ def frame_labels(
     main = set(main)
     order = priority_order(inside, sizes, first=[first] if first in base.anchors else [], main=main)
     candidates = ((number, names[number]) for number in order if number in names)
-    return place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below, shorten=main | {first})
+    return place_labels(candidates, base.anchors, ranges[0], ranges[1], size, below, shorten=main | {first}, marks=marks)

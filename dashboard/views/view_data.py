@@ -105,12 +105,14 @@ def service_map_data(
     region: str | None = None,
     sector: str | None = None,
     legal_form: str | None = None,
+    hover: bool = True,
 ) -> ServiceMapData:
     """Who is in which arrangement for `service` under the filters, plus gaps and doubles.
 
     Gaps and doubles come from the unfiltered coverage of the service: a municipality with no
     legevakt is a gap whatever legal form is chosen, and a filter never hides that a
-    municipality belongs to two arrangements.
+    municipality belongs to two arrangements. `hover=False` leaves the hover texts out (the
+    costly part) for what needs only who is where, such as a map's names.
     """
     label = model.service_label(service)
     memberships = model.service_membership(service, sector=sector, legal_form=legal_form, region=region)
@@ -123,16 +125,7 @@ def service_map_data(
     }
     names = dict(zip(memberships["arrangement_id"], memberships["arrangement"]))
     order = tuple(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0])))
-    focus = set(model.focus)
-    hover: dict[str, str] = {}
-    shown_ids = memberships.groupby("kommunenummer", sort=False)["arrangement_id"].apply(tuple).to_dict()
-    for number, arrangement_ids in shown_ids.items():
-        all_ids = doubles.get(number, arrangement_ids)
-        hover[number] = municipality_hover(model, number, all_ids, label, surveyed=number in focus)
-    for number, arrangement_ids in doubles.items():
-        hover.setdefault(number, municipality_hover(model, number, arrangement_ids, label, surveyed=True))
-    for number in gaps:
-        hover[number] = f"<b>{plain(model.name_of(number))}</b><br>{NO_ARRANGEMENT} for {plain(label.lower())}"
+    texts = _hover_texts(model, memberships, gaps, doubles, label) if hover else {}
     return ServiceMapData(
         service=service,
         service_label=label,
@@ -140,8 +133,31 @@ def service_map_data(
         arrangements=order,
         gaps=gaps,
         doubles=doubles,
-        hover=hover,
+        hover=texts,
     )
+
+
+def _hover_texts(
+    model: "CooperationModel",
+    memberships: pd.DataFrame,
+    gaps: Sequence[str],
+    doubles: Mapping[str, tuple[str, ...]],
+    label: str,
+) -> dict[str, str]:
+    """kommunenummer -> hover text, once per municipality the service map colours."""
+    focus = set(model.focus)
+    hover: dict[str, str] = {}
+    shown_ids: dict[str, tuple[str, ...]] = {}
+    for number, arrangement_id in zip(memberships["kommunenummer"], memberships["arrangement_id"]):
+        shown_ids[number] = shown_ids.get(number, ()) + (arrangement_id,)
+    for number, arrangement_ids in shown_ids.items():
+        all_ids = doubles.get(number, arrangement_ids)
+        hover[number] = municipality_hover(model, number, all_ids, label, surveyed=number in focus)
+    for number, arrangement_ids in doubles.items():
+        hover.setdefault(number, municipality_hover(model, number, arrangement_ids, label, surveyed=True))
+    for number in gaps:
+        hover[number] = f"<b>{plain(model.name_of(number))}</b><br>{NO_ARRANGEMENT} for {plain(label.lower())}"
+    return hover
 
 
 def municipality_hover(

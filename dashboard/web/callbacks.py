@@ -250,7 +250,7 @@ def _map_spec_and_message(dataset: Dataset, state: ViewState, **options: Any) ->
     labels = {"labels": options["labels"]} if "labels" in options else {}
     if state.view == VIEW_ALIGNMENT:
         services = chosen_services(state, dataset.allowed)
-        spec = alignment_figures.constellation_map_spec(model, dataset.base, services, state.region, state.municipality)
+        spec = alignment_figures.constellation_map_spec(model, dataset.base, services, state.region, state.municipality, **labels)
         message = alignment_figures.constellation_summary(model, services, state.region)
         if len(state.services) > len(services) and state.services[: len(services)] == services:
             message = f"Bare de {len(services)} første tjenestene er med. " + message

@@ -76,6 +76,21 @@ def compare_specs(dataset: Dataset, state: ViewState) -> tuple[str, Any, Any]:
     return samsvar.compare_summary(model, first, second, state.region), specs[0], specs[1]
 
 
+def selection_patches(dataset: Dataset, state: ViewState) -> tuple[Any, Any]:
+    """The two compare maps after a new municipality: the ring moves, and the names (the last
+    trace; Dash reads -1 from the end) are placed again around it. Only the names are rebuilt."""
+    ring = figures.selection_trace(dataset.model, dataset.base, state.municipality)
+    pair = compared_services(state, dataset.allowed)
+    patches = []
+    for service, other in (pair, pair[::-1]) if len(pair) == 2 and pair[0] != pair[1] else ((None, None),) * 2:
+        patch = Patch()
+        patch["data"][figures.SELECTION_TRACE] = ring
+        if service:
+            patch["data"][-1] = samsvar.compare_names(dataset.model, dataset.base, service, other, state.region, state.municipality)
+        patches.append(patch)
+    return patches[0], patches[1]
+
+
 # Controls «Samsvar» does not use: changing them (the view hides most of them) redraws nothing.
 UNUSED_TRIGGERS = (ids.SERVICE, ids.SECTOR, ids.LEGAL_FORM, ids.NETWORK)
 COMPARE_TRIGGERS = (ids.SAMSVAR_COMPARE_FIRST, ids.SAMSVAR_COMPARE_SECOND)
@@ -85,7 +100,7 @@ def samsvar_content(dataset: Dataset, state: ViewState, trigger: str | None) -> 
     """Everything under the map, in CONTENT_OUTPUTS order; no_update outside the view.
 
     Only what a change touches is rebuilt: a new municipality redraws the grid and moves the
-    selection ring on the two maps; a new pair to compare redraws the two maps; a new choice of
+    selection ring (and the names) on the two maps; a new pair to compare redraws the two maps; a new choice of
     services leaves the two maps alone when the pair was chosen explicitly. The two maps are the
     costly part (two service maps), so they are built only when they change.
     """
@@ -93,12 +108,7 @@ def samsvar_content(dataset: Dataset, state: ViewState, trigger: str | None) -> 
     if state.view != VIEW_ALIGNMENT or trigger in UNUSED_TRIGGERS:
         return unchanged
     if trigger == ids.MUNICIPALITY:
-        rings = []
-        for _ in range(2):
-            patch = Patch()
-            patch["data"][figures.SELECTION_TRACE] = figures.selection_trace(dataset.model, dataset.base, state.municipality)
-            rings.append(patch)
-        return (grid_children(dataset, state), no_update, no_update, no_update, *rings)
+        return (grid_children(dataset, state), no_update, no_update, no_update, *selection_patches(dataset, state))
     if trigger in COMPARE_TRIGGERS:
         return (no_update, no_update, no_update, *compare_specs(dataset, state))
     services = chosen_services(state, dataset.allowed)

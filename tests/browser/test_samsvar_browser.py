@@ -172,3 +172,93 @@ def test_bsa003_samsvar_in_the_2024_structure(page, live_app: LiveApp) -> None:
     page.wait_for_function("(document.querySelector('#samsvar-grid') || {innerText: ''}).innerText.includes('Krødsherad')")
     assert "Sigdal deltar i 6 av 6 tjenester med 5 ulike partnersett" in page.inner_text("#samsvar-grid")
     assert query_of(page)["kommune"] == ["3332"]  # Sigdal 3045 is 3332 from 2024
+
+
+def shown_texts(page, map_id: str, names_only: bool = True) -> list[str]:
+    """Texts drawn and visible: of the names (a map's last scattergeo trace, which assets/style.css
+    hides when «Vis kommunenavn» is off), or of every scattergeo trace."""
+    selector = f"#{map_id} .scatterlayer > .trace.scattergeo{':last-child' if names_only else ''} text"
+    return page.eval_on_selector_all(selector, "nodes => nodes.filter(n => n.getClientRects().length).map(n => n.textContent)")
+
+
+def name_overlaps(page, map_id: str) -> list[tuple[str, str]]:
+    """(name, what it covers) for visible names over a number, a «≠» disc or another name, as drawn (1 px slack)."""
+    return page.evaluate(
+        """(id) => {
+          const layers = [...document.querySelectorAll(`#${id} .scatterlayer > .trace.scattergeo`)];
+          const box = n => { const b = n.getBoundingClientRect(); return [b.left + 1, b.top + 1, b.right - 1, b.bottom - 1]; };
+          const visible = nodes => [...nodes].filter(n => n.getClientRects().length);
+          const names = visible(layers[layers.length - 1].querySelectorAll('text')).map(n => [n.textContent, box(n)]);
+          const others = layers.slice(0, -1).flatMap(layer => {
+            const texts = visible(layer.querySelectorAll('text'));
+            const discs = texts.some(n => n.textContent === '≠') ? visible(layer.querySelectorAll('path.point')) : [];
+            return [...texts.map(n => [n.textContent, box(n)]), ...discs.map(n => ['≠ (disc)', box(n)])];
+          });
+          const hit = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+          const out = [];
+          names.forEach(([name, b], i) => {
+            others.forEach(([other, c]) => { if (hit(b, c)) out.push([name, other]); });
+            names.slice(i + 1).forEach(([other, c]) => { if (hit(b, c)) out.push([name, other]); });
+          });
+          return out;
+        }""",
+        map_id,
+    )
+
+
+def test_bsa004_names_on_all_three_maps_follow_the_toggle_and_keep_clear_of_numbers(page, live_app: LiveApp) -> None:
+    if not live_app.real:
+        pytest.skip("needs the real survey (geodata/)")
+    first, second = "samsvar-compare-map-first", "samsvar-compare-map-second"
+    page.goto(live_app.url + "/?visning=samsvar&kommune=" + SIGDAL)
+    page.wait_for_function(f"{MAP_NUMBERS}.length === 25")
+    for map_id in (first, second):
+        page.wait_for_function(f"document.querySelectorAll('#{map_id} path.choroplethlocation').length >= 356")
+    # The konstellasjoner map: names under the numbers, the selected one by its ring.
+    page.wait_for_function("(id) => document.querySelectorAll(`#${id} .scatterlayer > .trace.scattergeo:last-child text`).length >= 20", arg="map")
+    names = shown_texts(page, "map")
+    assert {"Hol", "Flesberg", "Drammen"} <= set(names) and "Sigdal" not in names
+    # Nor over the ring's own name «Sigdal» above it.
+    assert not name_overlaps(page, "map")
+    page.locator("#map").scroll_into_view_if_needed()
+    screenshot(page, "samsvar-06-konstellasjoner-names")
+    # The compare maps: ordinary service maps with names, clear of the «≠» marks.
+    for map_id in (first, second):
+        page.wait_for_function("(id) => document.querySelectorAll(`#${id} .scatterlayer > .trace.scattergeo:last-child text`).length >= 15", arg=map_id)
+        assert "Hol" in shown_texts(page, map_id)
+        assert not name_overlaps(page, map_id)
+    page.locator(".samsvar-compare-maps").scroll_into_view_if_needed()
+    screenshot(page, "samsvar-07-compare-names", selector=".samsvar-compare-maps")
+    # Another municipality: the ring moves and the names are placed again around it (the names
+    # patch the maps' last trace): Hol is now named by its ring, and no name covers it.
+    choose_municipality(page, "Hol")
+    for map_id in (first, second):
+        page.wait_for_function(
+            "(id) => { const n = [...document.querySelectorAll(`#${id} .scatterlayer > .trace.scattergeo:last-child text`)].map(t => t.textContent);"
+            " return n.length > 15 && !n.includes('Hol'); }",
+            arg=map_id,
+        )
+        page.wait_for_function(f"document.querySelector('#{map_id} .js-plotly-plot')._fullData[1].text[1] === 'Hol'")
+        assert not name_overlaps(page, map_id)
+
+    # Off: no names on any of the three maps, the numbers and «≠» marks stay.
+    page.locator("#labels input").scroll_into_view_if_needed()
+    page.click("#labels input")
+    for map_id in ("map", first, second):
+        page.wait_for_function("(id) => document.getElementById(id).classList.contains('labels-off')", arg=map_id)
+        assert shown_texts(page, map_id) == [], map_id
+    assert len([text for text in shown_texts(page, "map", names_only=False) if text.isdigit()]) == 25
+    assert "≠" in shown_texts(page, first, names_only=False)
+    page.locator("#map").scroll_into_view_if_needed()
+    screenshot(page, "samsvar-08-names-off")
+    # A new pair to compare keeps them off; on again, they come back everywhere.
+    page.click("#samsvar-compare-second")
+    page.fill(".dash-dropdown-content .dash-dropdown-search", "Felles NAV-kontor")
+    page.get_by_role("option", name="Felles NAV-kontor", exact=True).click()
+    page.wait_for_function("(document.querySelector('#samsvar-compare-summary') || {textContent: ''}).textContent.startsWith('Legevakt og felles NAV-kontor')")
+    page.wait_for_function(f"(document.querySelector('#{second} .gtitle') || {{textContent: ''}}).textContent.startsWith('Felles NAV-kontor')")
+    assert shown_texts(page, second) == []
+    page.click("#labels input")
+    for map_id in ("map", first, second):
+        page.wait_for_function("(id) => !document.getElementById(id).classList.contains('labels-off')", arg=map_id)
+        assert len(shown_texts(page, map_id)) >= 15, map_id

@@ -196,6 +196,16 @@ def test_pr031_each_legend_entry_gets_a_large_swatch_in_its_group(legevakt_spec)
     assert not [trace for trace in slide["data"] if trace.get("type") == "choropleth" and trace.get("showlegend") is True]
 
 
+def test_pr035_the_shared_small_arrangements_entry_stays_last_on_a_slide(fixture_dataset: Dataset, monkeypatch) -> None:
+    from dashboard.views import figures
+
+    split = figures.legend_split
+    monkeypatch.setattr(figures, "legend_split", lambda data, limit=3: split(data, limit))
+    spec = figures.service_map_spec(fixture_dataset.model, "legevakt", base=fixture_dataset.base, colors=fixture_dataset.colors)
+    swatches = [t for t in slide_figure(spec, "legevakt")["data"] if t["type"] == "scattergeo" and t.get("legendgroup") == figures.OTHER_ARRANGEMENTS_GROUP]
+    assert len(swatches) == 1 and swatches[0]["legendrank"] > 1000 and "mindre ordninger" in swatches[0]["name"]
+
+
 def test_pr032_markers_grow_and_notes_stack_below_the_map() -> None:
     spec = {
         "data": [{"type": "scattergeo", "marker": {"size": [10, 20]}}, {"type": "scattergeo", "marker": {"size": 14}}],

@@ -10,11 +10,12 @@ from shapely.geometry import box
 
 from dashboard.data.model import CooperationModel
 from dashboard.views import colors, figures
-from dashboard.views.datasets import Dataset
+from dashboard.views.datasets import Dataset, prepare
 from dashboard.views.map_base import MapBase
 from dashboard.views.view_data import (
     coverage_rows,
     municipality_counts,
+    outside_member_hover,
     partner_edges,
     plain,
     service_map_data,
@@ -292,6 +293,96 @@ def test_fig022_gaps_and_doubles_are_marked_only_inside_the_chosen_region(fixtur
     hallingdal = service_spec(fixture_dataset, "legevakt", region="hallingdal")
     outline = [t for t in hallingdal["data"] if t.get("legendgroup") == "double" and t["type"] == "choropleth"][0]
     assert set(outline["locations"]) == {HOL, AAL}
+
+
+# ----- national scale: the small arrangements share traces, the map looks the same ---------
+
+
+def drawn(spec: dict, groups: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """What each municipality shows (fill, hover) with only `groups` visible (all: None): the
+    topmost arrangement polygon wins, as in the browser."""
+    shown: dict[str, tuple[str, str]] = {}
+    for trace in spec["data"][figures.SELECTION_TRACE + 1 :]:
+        group = trace.get("legendgroup", "")
+        if trace["type"] != "choropleth" or group in ("gap", "double") or (groups is not None and group not in groups):
+            continue
+        texts = trace["hovertext"] if "hovertext" in trace else [trace["hovertemplate"]] * len(trace["locations"])
+        for number, text in zip(trace["locations"], texts):
+            if number is not None:  # (the shared legend entry's trace draws nothing)
+                shown[number] = (trace["colorscale"][0][1], text)
+    return shown
+
+
+def one_trace_per_arrangement(dataset: Dataset, data, grouped: list[str], groups: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """What the map showed with one trace per arrangement in legend order (before issue 13's speed-up)."""
+    model, shown = dataset.model, {}
+    for arrangement_id, _name in data.arrangements:
+        group = figures.OTHER_ARRANGEMENTS_GROUP if arrangement_id in grouped else arrangement_id
+        if groups is not None and group not in groups:
+            continue
+        color = dataset.colors[arrangement_id]
+        for number in model.members(arrangement_id):
+            if number in model.focus:
+                shown[number] = (color, data.hover[number])
+            else:
+                template = "<b>%{properties.kommune}</b><br>" + outside_member_hover(model, arrangement_id) + "<extra></extra>"
+                shown[number] = (colors.tint(color), template)
+    return shown
+
+
+def assert_looks_like_one_trace_per_arrangement(dataset: Dataset, service: str, limit: int = figures.LEGEND_MAX_ENTRIES) -> dict:
+    data = service_map_data(dataset.model, service)
+    spec = service_spec(dataset, service, data=data)
+    listed, grouped = figures.legend_split(data, limit)
+    groups = [*listed, figures.OTHER_ARRANGEMENTS_GROUP] if grouped else listed
+    assert drawn(spec) == one_trace_per_arrangement(dataset, data, grouped), service
+    for group in groups:
+        assert drawn(spec, {group}) == one_trace_per_arrangement(dataset, data, grouped, {group}), (service, group)
+    # The legend's order: plotly sorts by legendrank, then by trace order.
+    entries = [t for t in spec["data"] if t["type"] == "choropleth" and t.get("showlegend") and t["legendgroup"] != "gap"]
+    entries.sort(key=lambda trace: trace.get("legendrank", 1000))
+    assert [t["legendgroup"] for t in entries] == groups, "one legend entry per named arrangement, one for the rest"
+    if grouped:
+        shared = entries[-1]
+        assert shared["name"] == f"{len(grouped)} mindre ordninger (alle i «Tabell»)" and shared["legendrank"] > 1000
+        first = dataset.colors[grouped[0]]
+        assert shared["colorscale"][0][1] in (first, colors.tint(first)), "the entry keeps the first small arrangement's colour"
+    return spec
+
+
+def test_fig023_small_arrangements_sharing_traces_show_what_one_trace_each_showed(fixture_dataset: Dataset, monkeypatch) -> None:
+    # Few arrangements share an entry from three on: members outside the survey (Tønsberg) and
+    # municipalities in two arrangements (Drammen) are among the shared ones.
+    limit = 3
+    split = figures.legend_split
+    monkeypatch.setattr(figures, "legend_split", lambda data, limit=limit: split(data, limit))
+    for service, _label in fixture_dataset.model.service_options():
+        assert_looks_like_one_trace_per_arrangement(fixture_dataset, service, limit)
+
+
+def test_fig104_real_survey_with_shared_entries_looks_the_same(real_dataset: Dataset, monkeypatch) -> None:
+    split = figures.legend_split
+    monkeypatch.setattr(figures, "legend_split", lambda data, limit=4: split(data, limit))
+    for service in ("legevakt", "barnevernvakt", "energi", "veterinaervakt"):
+        assert_looks_like_one_trace_per_arrangement(real_dataset, service, 4)
+
+
+@pytest.fixture(scope="module")
+def national_dataset(real_model: CooperationModel) -> Dataset:
+    """The benchmark's register: 3,000 arrangements over all 356 municipalities."""
+    from fixtures import national_register_csv
+
+    from dashboard.data.sheets import read_user_file
+
+    model = read_user_file(national_register_csv(), "nasjonal.csv", real_model.registry, real_model)
+    return prepare(model, MapBase.from_boundaries(model.boundaries, geojson_url="/_geo/test.json"))
+
+
+def test_fig105_national_map_is_small_and_looks_like_one_trace_per_arrangement(national_dataset: Dataset) -> None:
+    spec = assert_looks_like_one_trace_per_arrangement(national_dataset, "legevakt")
+    # One trace per arrangement sent 539 traces and 1.96 MB (each hover once per arrangement).
+    assert len(spec["data"]) < 60
+    assert len(json.dumps(spec)) < 600_000
 
 
 def test_fig110_strongest_edges_keep_the_most_shared_pairs_and_drop_ties_at_the_cut() -> None:

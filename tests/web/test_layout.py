@@ -90,7 +90,7 @@ def test_lay006_state_shapes_the_initial_layout(fixture_dataset: Dataset) -> Non
 
 @pytest.mark.parametrize(
     "module",
-    [dashboard.views.view_data, dashboard.views.colors, dashboard.views.view_state, dashboard.views.map_base, dashboard.views.figures, dashboard.web.callbacks],
+    [dashboard.views.view_data, dashboard.views.colors, dashboard.views.view_state, dashboard.views.map_base, dashboard.views.figures, dashboard.views.labels, dashboard.web.callbacks],
 )
 def test_lay007_docstring_examples_hold(module) -> None:
     result = doctest.testmod(module)

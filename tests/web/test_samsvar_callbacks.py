@@ -39,6 +39,16 @@ def test_ssc002_survey_content_and_a_municipality_change_redraws_only_the_grid(r
     out = sc.samsvar_content(real_dataset, ViewState(view="samsvar", municipality="3044"), ids.MUNICIPALITY)
     assert "Hol deltar i 6 av 6 tjenester med 3 ulike partnersett" in text_of(out[0])
     assert out[1:4] == (no_update,) * 3 and all(isinstance(patch, Patch) for patch in out[4:])
+    # Each map: the ring, and its names (the last trace) placed again, as the whole map with Hol
+    # chosen has them (Hol's own name is drawn by the ring).
+    hol = ViewState(view="samsvar", municipality="3044")
+    _summary, *with_hol = sc.compare_specs(real_dataset, hol)
+    for patch, spec, whole in zip(out[4:], (first, second), with_hol):
+        operations = patch.to_plotly_json()["operations"]
+        assert [operation["location"] for operation in operations] == [["data", 1], ["data", -1]]
+        ring, names = operations[0]["params"]["value"], operations[1]["params"]["value"]
+        assert ring == whole["data"][1] and names == whole["data"][-1]
+        assert names["name"] == "Kommunenavn" and "Hol" not in names["text"] and "Hol" in spec["data"][-1]["text"]
 
 
 def test_ssc003_chosen_and_compared_services_from_the_link(real_dataset) -> None:
