@@ -35,7 +35,15 @@ from dashboard.web.registers import (
 )
 from dashboard.web.reimport_callbacks import register_reimport
 from dashboard.web.samsvar_callbacks import register as register_samsvar
-from dashboard.web.serving import preload_tags, serve_boundaries, serve_plotly
+from dashboard.web.serving import (
+    REGENERATOR_RUNTIME,
+    lean_dash_scripts,
+    preload_tags,
+    serve_boundaries,
+    serve_plotly,
+    serve_vendor_script,
+    StaticBrotli,
+)
 from dashboard.web.upload import UploadedFiles
 from dashboard.web.upload_callbacks import register_upload
 
@@ -100,6 +108,8 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
     server.config.update(COMPRESSION, SEND_FILE_MAX_AGE_DEFAULT=ASSET_MAX_AGE_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     # Tabell's grid script loads when Tabell is first opened, not with every page (grid.py).
     serve_grid_on_demand()
+    # Nor dash_table's bundle (no DataTable left) or @babel/polyfill (serving.py).
+    lean_dash_scripts()
     app = RegisterDash(
         __name__,
         server=server,
@@ -122,6 +132,8 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
     # Our plotly.js (only the trace types the app draws) in place of Dash's full one. It and the
     # map's data start downloading with the page, not one after the other once Dash has drawn.
     plotly = serve_plotly(app.server, app.config.routes_pathname_prefix)
+    # The one global of the dropped polyfill that Dash's bundles still use (vendor/regenerator-runtime).
+    app.config.external_scripts.append(serve_vendor_script(app.server, REGENERATOR_RUNTIME, app.config.requests_pathname_prefix))
     app.index_string = INDEX_TEMPLATE.replace("{%preloads%}", preload_tags(plotly, [geojson_url, app.get_asset_url(TOPOJSON_FILE)]))
     drafts = Drafts(engine)
     accounts = Accounts(engine)
@@ -144,6 +156,8 @@ def create_app(model: Any = None, database_url: str | None = None, structures: A
     install_auth(app.server, store, accounts, shared_secret(engine))
     install_request_guards(app.server)
     install_security_headers(app.server, app.csp_hashes())
+    # Dash's scripts and our assets at brotli's best, once each (serving.py).
+    StaticBrotli().install(app.server)
     return app
 
 

@@ -136,13 +136,8 @@ def reimport_section() -> html.Div:
         [
             html.H3("Ny versjon av regnearket"),
             html.P("Last opp en ny versjon av hele registeret. Du ser forskjellene før noe blir lagret.", className="field-hint"),
-            html.Div(
-                dcc.Upload(
-                    html.Div(["Dra filen hit, eller ", html.Span("velg fil", className="upload-link")]),
-                    id=ids.REIMPORT_UPLOAD, multiple=False, className="upload-zone", className_active="upload-zone upload-zone-active",
-                ),
-                **{"data-file-label": "Ny versjon av regnearket (.xlsx eller .csv)"},
-            ),
+            # The drop zone comes when the edit panel is first shown (reimport_callbacks.py).
+            html.Div(id=ids.REIMPORT_HOLDER, **{"data-file-label": "Ny versjon av regnearket (.xlsx eller .csv)"}),
             dcc.Store(id=ids.REIMPORT_PENDING),
             html.Div(id=ids.REIMPORT_DIFF, className="history-list", role="status", **{"aria-live": "polite"}),
             html.Div(

@@ -10,6 +10,9 @@ DATASET = "dataset"
 DATASET_LABEL = "dataset-label"
 DATASET_RESET = "dataset-reset"
 UPLOAD_PANEL = "upload-panel"
+UPLOAD_SUMMARY = "upload-summary"
+# Holds the upload area, which is sent when the panel is first opened (dcc.Upload's code is then loaded).
+UPLOAD_HOLDER = "upload-holder"
 UPLOAD = "upload"
 UPLOAD_REJECTED = "upload-rejected"
 UPLOAD_PROBLEMS = "upload-problems"
@@ -67,7 +70,7 @@ TABLE_HOLDER = "coverage-table-holder"
 TOTALS_HOLDER = "totals-table-holder"
 TABLE_GRIDS_READY = "table-grids-ready"
 # Ids of components that are not in the start layout but sent by a callback (see above).
-ON_DEMAND = frozenset({TABLE, TOTALS_TABLE})
+GRIDS = frozenset({TABLE, TOTALS_TABLE})
 
 # Municipality profile
 PROFILE = "profile"
@@ -129,6 +132,7 @@ CHANGES_SINCE = "changes-since"
 CHANGES_SUMMARY = "changes-summary"
 CHANGES_MAP = "changes-map"
 CHANGES_LIST = "changes-list"
+REIMPORT_HOLDER = "reimport-holder"
 REIMPORT_UPLOAD = "reimport-upload"
 REIMPORT_PENDING = "reimport-pending"
 REIMPORT_DIFF = "reimport-diff"
@@ -162,3 +166,7 @@ SAMSVAR_COMPARE_MAP_FIRST = "samsvar-compare-map-first"
 SAMSVAR_COMPARE_MAP_SECOND = "samsvar-compare-map-second"
 SAMSVAR_COMPARE_VIEW = "samsvar-compare-view"
 SAMSVAR_TABLE_VIEW = "samsvar-table-view"
+
+# Sent into the page when first needed, not in the start layout: Tabell's grids when Tabell is
+# first opened, the drop zones when their panel first opens (dcc.Upload's code loads only then).
+ON_DEMAND = GRIDS | {UPLOAD, REIMPORT_UPLOAD}

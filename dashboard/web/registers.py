@@ -46,10 +46,20 @@ def page_slug() -> str:
     return match.group(1) if match else SURVEY_SLUG
 
 
-# What the page shows until Dash has drawn it (Dash's own says «Loading...» in English).
+# What the page shows until Dash has drawn it (Dash's own says «Loading...» in English): the
+# header as the app draws it, what the page is for, and that it is loading. Plain HTML in the
+# index, so it is painted as soon as the styles are in, seconds before React has drawn the page on
+# a slow phone; Dash replaces it.
 LOADING_ENTRY = """
 <div id="react-entry-point">
+    <header class="app-header">
+        <h1>Samarbeidskartet</h1>
+        <p class="lead">Interkommunalt samarbeid – hvem samarbeider med hvem, om hva, og hvor det mangler en ordning.</p>
+    </header>
     <p class="page-loading" role="status" aria-live="polite">Laster Samarbeidskartet …</p>
+    <p class="page-intro">Velg en tjeneste for å se hvilke kommuner som samarbeider om den, og hvor det mangler en
+    ordning. Velg en kommune for å se alt den samarbeider om. Tabellen viser det samme som kartet, og kan brukes med
+    tastatur og skjermleser.</p>
 </div>
 """
 
@@ -61,8 +71,17 @@ class RegisterDash(Dash):
     every page (+58 KB); every register's page has the same ids, so the real layout validates.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's scripts are deferred (see interpolate_index); Dash starts once they have run.
+        self.renderer = f'document.addEventListener("DOMContentLoaded", function () {{ {self.renderer} }});'
+
     def interpolate_index(self, **kwargs: Any) -> str:
-        return super().interpolate_index(**{**kwargs, "app_entry": LOADING_ENTRY})
+        """The index with its static first paint, and Dash's scripts deferred: they download as
+        before, in parallel, but run in order after the page has been parsed, so the browser can
+        paint the first paint (LOADING_ENTRY) instead of waiting for React and plotly to start."""
+        scripts = kwargs["scripts"].replace('<script src="', '<script defer src="')
+        return super().interpolate_index(**{**kwargs, "app_entry": LOADING_ENTRY, "scripts": scripts})
 
     def _config(self) -> dict[str, Any]:
         config = super()._config()

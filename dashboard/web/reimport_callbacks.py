@@ -16,6 +16,7 @@ from dashboard.web.auth import editor_of
 from dashboard.web.edit_callbacks import NOT_ALLOWED
 from dashboard.web.registers import page_slug
 from dashboard.web.upload import draft_reference, filename_label, upload_bytes
+from dashboard.web.upload_layout import upload_area
 
 if TYPE_CHECKING:
     from dashboard.store.accounts import Accounts
@@ -31,15 +32,26 @@ def register_reimport(app: Dash, store: "RegisterStore", drafts: "Drafts", accou
     from dashboard.data.problems import DataError
     from dashboard.store.registers import RegisterError
 
+    # The drop zone comes when the edit panel is first shown (to an editor), not with every page.
+    @app.callback(
+        Output(ids.REIMPORT_HOLDER, "children"),
+        Input(ids.EDIT_PANEL, "hidden"),
+        State(ids.REIMPORT_HOLDER, "children"),
+        prevent_initial_call=True,
+    )
+    def _reimport_zone(hidden, shown):
+        return no_update if hidden or shown else upload_area(ids.REIMPORT_UPLOAD)
+
+    # The drop zone may not be there yet: its contents and name are then None.
     @app.callback(
         Output(ids.REIMPORT_DIFF, "children"),
         Output(ids.REIMPORT_PENDING, "data"),
         Output(ids.REIMPORT_UPLOAD, "contents"),
         Output(ids.DATASET, "data", allow_duplicate=True),
-        Input(ids.REIMPORT_UPLOAD, "contents"),
+        Input(ids.REIMPORT_UPLOAD, "contents", allow_optional=True),
         Input(ids.REIMPORT_CONFIRM, "n_clicks"),
         Input(ids.REIMPORT_CANCEL, "n_clicks"),
-        State(ids.REIMPORT_UPLOAD, "filename"),
+        State(ids.REIMPORT_UPLOAD, "filename", allow_optional=True),
         State(ids.REIMPORT_PENDING, "data"),
         prevent_initial_call=True,
     )

@@ -32,7 +32,7 @@ from dashboard.web.upload import (
     size_problem,
     state_for_dataset,
 )
-from dashboard.web.upload_layout import problem_list
+from dashboard.web.upload_layout import problem_list, upload_zone
 
 TEMPLATE_NAME = "samarbeidsordninger-mal"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,7 +143,23 @@ def register_upload(app: Dash, resolve: PageDatasets, uploads: UploadedFiles) ->
 
         app.callback(Output(download, "data"), Input(button, "n_clicks"), prevent_initial_call=True)(_template)
 
-    # DATASET first: the views then see the dataset as their trigger and redraw in full.
+    def shown_state(values: Sequence[Any], store: Any) -> ViewState:
+        return state_from_controls(*values, default_service=resolve(store).allowed.default_service)
+
+    # The upload area comes with the panel's first opening (by click or by Enter/Space on its
+    # summary), not with the page; opened again, it stays as it is.
+    @app.callback(
+        Output(ids.UPLOAD_HOLDER, "children"),
+        Input(ids.UPLOAD_SUMMARY, "n_clicks"),
+        State(ids.UPLOAD_HOLDER, "children"),
+        prevent_initial_call=True,
+    )
+    def _upload_zone(_clicks, shown):
+        return no_update if shown else upload_zone()
+
+    # DATASET first: the views then see the dataset as their trigger and redraw in full. Both
+    # inputs come from the drop zone, so this fires only once the zone is there; «Tilbake til …»
+    # is a callback of its own, as it must work before the zone was ever sent (after a reload).
     @app.callback(
         Output(ids.DATASET, "data"),
         Output(ids.UPLOAD_PROBLEMS, "children"),
@@ -151,16 +167,29 @@ def register_upload(app: Dash, resolve: PageDatasets, uploads: UploadedFiles) ->
         *[Output(component, prop, allow_duplicate=True) for component, prop in STATE_OUTPUTS],
         Input(ids.UPLOAD, "contents"),
         Input(ids.UPLOAD_REJECTED, "data"),
-        Input(ids.DATASET_RESET, "n_clicks"),
         State(ids.UPLOAD, "filename"),
         *[State(component, prop) for component, prop in STATE_OUTPUTS],
         State(ids.DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _upload(contents, rejected, _reset_clicks, filename, *rest):
+    def _upload(contents, rejected, filename, *rest):
         *values, store = rest
-        current = state_from_controls(*values, default_service=resolve(store).allowed.default_service)
-        return upload_outcome(uploads, resolve, ctx.triggered_id, contents, filename, rejected, current, page_slug())
+        return upload_outcome(uploads, resolve, ctx.triggered_id, contents, filename, rejected, shown_state(values, store), page_slug())
+
+    @app.callback(
+        Output(ids.DATASET, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_PROBLEMS, "children", allow_duplicate=True),
+        *[Output(component, prop, allow_duplicate=True) for component, prop in STATE_OUTPUTS],
+        Input(ids.DATASET_RESET, "n_clicks"),
+        *[State(component, prop) for component, prop in STATE_OUTPUTS],
+        State(ids.DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _reset(_clicks, *rest):
+        *values, store = rest
+        current = shown_state(values, store)
+        store_value, problems, _contents, *controls = upload_outcome(uploads, resolve, ids.DATASET_RESET, None, None, None, current, page_slug())
+        return (store_value, problems, *controls)
 
     @app.callback(
         Output(ids.DATASET_LABEL, "children"),

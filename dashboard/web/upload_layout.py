@@ -37,7 +37,7 @@ def upload_panel() -> html.Details:
     megabytes = MAX_UPLOAD_BYTES // (1024 * 1024)
     return html.Details(
         [
-            html.Summary("Bruk egne data (Excel eller CSV)"),
+            html.Summary("Bruk egne data (Excel eller CSV)", id=ids.UPLOAD_SUMMARY),
             html.Div(
                 [
                     html.Div(
@@ -59,16 +59,10 @@ def upload_panel() -> html.Details:
                         [
                             html.P("2. Last opp den utfylte filen.", className="upload-step"),
                             # The wrapper tells assets/upload_limit.js the limit and where to report a
-                            # refused file: dcc.Upload drops files over max_size without a word.
+                            # refused file: dcc.Upload drops files over max_size without a word. The
+                            # upload area itself comes when the panel is first opened (`upload_zone`).
                             html.Div(
-                                dcc.Upload(
-                                    html.Div(["Dra filen hit, eller ", html.Span("velg fil", className="upload-link")]),
-                                    id=ids.UPLOAD,
-                                    max_size=MAX_UPLOAD_BYTES,
-                                    multiple=False,
-                                    className="upload-zone",
-                                    className_active="upload-zone upload-zone-active",
-                                ),
+                                id=ids.UPLOAD_HOLDER,
                                 **{
                                     "data-max-bytes": str(MAX_UPLOAD_BYTES),
                                     "data-rejected-store": ids.UPLOAD_REJECTED,
@@ -92,6 +86,26 @@ def upload_panel() -> html.Details:
         id=ids.UPLOAD_PANEL,
         className="upload-panel",
     )
+
+
+def upload_area(component_id: str, **limit: int) -> dcc.Upload:
+    """A drop zone with its file field. Sent into its holder when first needed, so pages do not
+    load dcc.Upload's code (9 KB) for panels most visits never open."""
+    return dcc.Upload(
+        html.Div(["Dra filen hit, eller ", html.Span("velg fil", className="upload-link")]),
+        id=component_id,
+        multiple=False,
+        className="upload-zone",
+        className_active="upload-zone upload-zone-active",
+        **limit,
+    )
+
+
+def upload_zone() -> dcc.Upload:
+    """The upload panel's drop zone, sent when the panel is first opened."""
+    from dashboard.data.sheets import MAX_UPLOAD_BYTES  # here: importing the app loads no data code
+
+    return upload_area(ids.UPLOAD, max_size=MAX_UPLOAD_BYTES)
 
 
 def problem_list(filename: str, count_text: str, lines: Sequence[str]) -> html.Div:

@@ -54,6 +54,7 @@ def test_a11y001_every_view_and_state_passes_axe(page, live_app: LiveApp) -> Non
     assert_axe_clean(page, "the map with Hol's profile open")
 
     page.click("#upload-panel summary")
+    page.wait_for_selector("#upload input[type=file]", state="attached")  # the drop zone comes with the opening
     page.click("#changes-panel summary")
     assert_axe_clean(page, "the upload and «Endringer siden» panels open")
     page.set_input_files("#upload input[type=file]", files=[{"name": "feil.csv", "mimeType": "text/csv", "buffer": BAD.encode()}])
@@ -191,6 +192,7 @@ def test_a11y005_visible_focus_on_every_control_of_the_page(page, live_app: Live
     """Tab from the top through upload, filters, views, toolbar and the map's modebar: every stop shows a ring ≥ 2 px."""
     open_app(page, live_app)
     page.click("#upload-panel summary")
+    page.wait_for_selector("#upload input[type=file]", state="attached")
     page.evaluate("document.activeElement.blur()")
     stops = []
     for _ in range(40):
@@ -243,15 +245,27 @@ def test_a11y007_choosing_filters_switching_view_and_uploading_by_keyboard_alone
     assert page.get_by_role("radio", name="Nettverk").is_checked()
     assert page.evaluate(FOCUS_RING) >= 2
 
-    # The upload: Tab reaches the file field inside the drop zone, and the zone shows it.
-    # (Whether Enter then opens the system file chooser is the browser's own; in headless
-    # Chromium the chooser event proved unreliable, so the file is set directly.)
+    # The upload: Enter on the panel's summary opens it (its drop zone is sent then), Tab passes
+    # the two template buttons to the file field, the zone shows focus, and Enter opens the file
+    # chooser, where the file is chosen.
     page.wait_for_load_state("networkidle")  # no callback still redrawing the page
-    page.click("#upload-panel summary")
-    page.focus("#template-csv-button")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.type") == "file", focused(page)
+    page.focus("#upload-summary")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#upload input[type=file]", state="attached")
+    assert page.evaluate("document.getElementById('upload-panel').open")
+    stops = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+    assert [stop.split(".")[0] for stop in stops[:2]] == ["button#template-xlsx-button", "button#template-csv-button"], stops
+    assert page.evaluate("document.activeElement.type") == "file", stops
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Last opp den utfylte filen (.xlsx eller .csv)"
     assert page.evaluate("getComputedStyle(document.activeElement.closest('.upload-zone')).outlineStyle") == "solid"
-    page.set_input_files("#upload input[type=file]", files=[{"name": "feil.csv", "mimeType": "text/csv", "buffer": BAD.encode()}])
+    screenshot(page, "a11y-07-keyboard-upload-focus", selector="#upload-panel")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    assert not chooser.value.is_multiple()
+    chooser.value.set_files(files=[{"name": "feil.csv", "mimeType": "text/csv", "buffer": BAD.encode()}])
     page.wait_for_function("document.querySelectorAll('#upload-problems li').length === 1")
+    assert "feil.csv" in page.inner_text("#upload-problems")
     screenshot(page, "a11y-07-keyboard-upload-problems")

@@ -92,3 +92,32 @@ def test_upl001_good_file_takes_over_the_page_bad_or_large_ones_change_nothing(p
     assert page.inner_text("#dataset-label") == "Viser: glåmdal.csv (2 ordninger, 6 kommuner)"
     assert page.evaluate(MAP_STATE) == before
     assert dialogs == [], "no script from the file ran"
+
+
+def test_upl002_the_drop_zone_loads_with_its_panel_and_the_way_back_works_without_it(page, live_app: LiveApp) -> None:
+    """The page loads no upload code (nor dash_table's or the polyfill) until the panel opens; after
+    a reload the uploaded file is still shown, and «Tilbake til …» works with the panel unopened."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_app.url + "/")
+    page.wait_for_function("document.querySelectorAll('#map path.choroplethlocation').length >= 356")
+    page.wait_for_load_state("networkidle")
+    survey_label = page.inner_text("#dataset-label")
+    assert page.locator("#upload").count() == 0
+    assert not [url for url in requested if any(name in url for name in ("async-upload", "dash_table", "polyfill"))], requested
+    assert any("/_vendor/regenerator-runtime-" in url for url in requested)
+
+    page.click("#upload-panel summary")
+    upload(page, "glåmdal.csv", GLAMDAL.encode("cp1252"))
+    page.wait_for_function("(document.querySelector('#dataset-label') || {textContent: ''}).textContent === 'Viser: glåmdal.csv (2 ordninger, 6 kommuner)'")
+    assert any("async-upload" in url for url in requested)
+
+    page.reload()
+    page.wait_for_function("(document.querySelector('#dataset-label') || {textContent: ''}).textContent === 'Viser: glåmdal.csv (2 ordninger, 6 kommuner)'")
+    page.wait_for_function(DRAWN, arg=GLAMDAL_FOCUS)
+    assert page.locator("#upload").count() == 0 and not page.evaluate("document.getElementById('upload-panel').open")
+    page.click("#dataset-reset")
+    page.wait_for_function("([label]) => (document.querySelector('#dataset-label') || {textContent: ''}).textContent === label", arg=[survey_label])
+    page.wait_for_function("document.querySelectorAll('#map path.choroplethlocation').length >= 356")
+    assert page.is_hidden("#dataset-reset")
+    screenshot(page, "upload-03-back-to-the-survey")

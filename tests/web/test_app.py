@@ -56,6 +56,9 @@ def test_app003_boundaries_are_served_once_fingerprinted_and_cacheable(client) -
     assert response.headers["Content-Encoding"] == "gzip"
     plain = json.loads(client.get(url).get_data())
     assert len(plain["features"]) == 356 and all(len(f["id"]) == 4 for f in plain["features"])
+    # Only what the browser reads: the name for the hover text (the number is the id).
+    assert {key for f in plain["features"] for key in f["properties"]} == {"kommune"}
+    assert plain["features"][0]["properties"]["kommune"]
 
 
 def test_app004_topojson_is_local(client) -> None:

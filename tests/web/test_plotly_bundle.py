@@ -61,6 +61,9 @@ def test_pb003_index_preloads_it_and_says_loading_in_norwegian(client) -> None:
     assert f'<link rel="preload" href="{plotly_url()}" as="script" fetchpriority="low">' in text
     assert "Laster Samarbeidskartet …" in text and "Loading..." not in text
     assert 'role="status"' in text
+    # A first paint before React: the header as the app draws it, and what the page is for.
+    entry = text.split('<div id="react-entry-point">', 1)[1].split("</div>", 1)[0]
+    assert "<h1>Samarbeidskartet</h1>" in entry and 'class="page-intro"' in entry and "Tabellen viser det samme som kartet" in entry
 
 
 def test_pb004_bundle_has_its_licence_and_build_script() -> None:

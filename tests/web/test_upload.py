@@ -46,7 +46,7 @@ from dashboard.web.upload_callbacks import (
     template_download,
     upload_outcome,
 )
-from dashboard.web.upload_layout import MAX_PROBLEM_LINES, problem_list
+from dashboard.web.upload_layout import MAX_PROBLEM_LINES, problem_list, upload_zone
 
 HEADER = "navn;tjeneste;sektor;deltakere;vertskommune;organisasjonsform;etablert;kilde"
 GLAMDAL = (
@@ -371,7 +371,11 @@ def test_up034_layout_keeps_the_dataset_in_the_session_and_limits_the_upload(fix
         return None
 
     assert find(page, ids.DATASET).storage_type == "session"
-    assert find(page, ids.UPLOAD).max_size == MAX_UPLOAD_BYTES
+    # The upload area is sent when the panel is first opened; its holder carries the limit for
+    # assets/upload_limit.js, and the area itself refuses larger files.
+    assert find(page, ids.UPLOAD) is None
+    assert getattr(find(page, ids.UPLOAD_HOLDER), "data-max-bytes") == str(MAX_UPLOAD_BYTES)
+    assert upload_zone().max_size == MAX_UPLOAD_BYTES
     assert find(page, ids.DATASET_RESET).hidden is True
     for component_id in (ids.TEMPLATE_XLSX_BUTTON, ids.TEMPLATE_CSV_BUTTON, ids.UPLOAD_PROBLEMS, ids.UPLOAD_REJECTED, ids.LEAD, ids.SOURCE_NOTE):
         assert find(page, component_id) is not None, component_id
