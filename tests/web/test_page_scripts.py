@@ -58,3 +58,18 @@ def test_ps002_static_files_get_brotli_at_its_best_once_compressed_and_nothing_e
     assert "Content-Encoding" not in client.get("/assets/x.js", headers={"Accept-Encoding": "gzip"}).headers
     for _ in range(2):
         assert "Content-Encoding" not in client.get("/_dash-update-component", headers=BROWSER).headers
+
+
+def test_ps004_made_up_fingerprints_share_one_compression() -> None:
+    """Dash serves a script under any fingerprint: the cache follows the content, so it cannot grow."""
+    text = b"var x = 1;\n" * 2000
+    server = Flask(__name__)
+    server.add_url_rule("/_dash-component-suites/dash/dcc/<path:name>", "suite", lambda name: (text, 200, {"Content-Type": "text/javascript"}))
+    brotli_cache = StaticBrotli(background=False)
+    brotli_cache.install(server)
+    client = server.test_client()
+    for n in range(50):
+        client.get(f"/_dash-component-suites/dash/dcc/dash_core_components.v1_0_{n}m{n}.js", headers=BROWSER)
+    assert len(brotli_cache.pending) == len(brotli_cache.ready) == 1
+    answer = client.get("/_dash-component-suites/dash/dcc/dash_core_components.v9m9.js", headers=BROWSER)
+    assert answer.headers["Content-Encoding"] == "br" and brotli.decompress(answer.get_data()) == text
