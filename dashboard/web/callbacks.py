@@ -443,6 +443,10 @@ def profile_announcement(dataset: Dataset, municipality: str | None, service: st
     return f"Kommuneprofil for {name} er åpnet" + (f", med {in_sentence(service_label)} først." if service_label else ".")
 
 
+# An uploaded sheet may leave «sektor» empty: its group still needs a heading.
+NO_SECTOR = "Uten sektor"
+
+
 def profile_view(dataset: Dataset, municipality: str | None, service: str | None = None) -> tuple[Any, bool]:
     """(profile children, hide download button) for the chosen municipality.
 
@@ -482,7 +486,7 @@ def profile_view(dataset: Dataset, municipality: str | None, service: str | None
     for sector_label, group in rows.groupby("Sektor", sort=False):
         children.append(
             html.Details(
-                [html.Summary(f"{sector_label} ({len(group)})"), _profile_table(group.to_dict("records"))],
+                [html.Summary(f"{sector_label or NO_SECTOR} ({len(group)})"), _profile_table(group.to_dict("records"))],
                 open=True,
                 className="profile-sector",
             )

@@ -257,3 +257,15 @@ def test_cb040_map_description_says_what_the_map_shows() -> None:
     assert map_description("kart").startswith("Kartet viser hvilken ordning") and "«Tabell»" in map_description("kart")
     assert "hvor mange ordninger" in map_description("antall") and "linjer" in map_description("nettverk")
     assert map_description(None) == map_description("kart")
+
+
+def test_cb017_an_upload_without_sectors_gets_a_named_group_in_the_profile(fixture_dataset: Dataset) -> None:
+    from dashboard.data.sheets import read_user_file
+
+    base_model = fixture_dataset.model
+    content = "navn,tjeneste,sektor,deltakere\nGlåmdal IKT,IKT,,\"Kongsvinger, Grue\"\n".encode()
+    upload = prepare(read_user_file(content, "glamdal.csv", base_model.registry, base_model), fixture_dataset.base)
+    grue = next(number for number in upload.model.focus if upload.model.name_of(number) == "Grue")
+    children, _hidden = callbacks.profile_view(upload, grue)
+    sections = [c for c in children.children if getattr(c, "className", "") == "profile-sector"]
+    assert [s.children[0].children for s in sections] == ["Uten sektor (1)"]
